@@ -1,0 +1,62 @@
+"""Sphinx configuration for dlguide, the executable guide to deep learning."""
+
+import os
+from datetime import date
+
+project = "dlguide"
+author = "The dlguide authors"
+copyright = f"{date.today().year}, {author}"
+
+extensions = [
+    "myst_nb",  # brings myst_parser with it; listing both fails
+    "sphinx_design",
+    "sphinx_copybutton",
+    "sphinxcontrib.bibtex",
+    "sphinx.ext.mathjax",
+    "dlguide.sphinxext",  # quiet self-contained kernels; re-run chapters when dlguide changes
+]
+
+root_doc = "index"
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
+nitpicky = True
+
+# --- MyST and notebook execution ---------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath", "deflist", "substitution"]
+myst_heading_anchors = 3
+
+nb_execution_mode = "cache"  # jupyter-cache under _build/.jupyter_cache
+nb_execution_timeout = 300  # seconds per cell
+nb_execution_raise_on_error = True  # a cell that raises fails the build
+nb_execution_show_tb = True  # ...and the traceback is printed in the build log
+nb_output_stderr = "warn"  # anything on stderr becomes a warning, and -W makes it an error
+nb_merge_streams = True
+nb_execution_excludepatterns = []
+
+# --- References --------------------------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# --- HTML --------------------------------------------------------------------------------
+repository_url = os.environ.get("DLGUIDE_REPOSITORY_URL", "https://github.com/dlguide/dlguide")
+html_theme = "sphinx_book_theme"
+html_title = "dlguide: an executable guide to deep learning"
+html_static_path = ["_static"]
+html_last_updated_fmt = ""
+html_theme_options = {
+    "repository_url": repository_url,
+    "repository_branch": "main",
+    "path_to_docs": "docs",
+    "use_repository_button": True,
+    "use_issues_button": True,
+    "use_edit_page_button": True,
+    "use_download_button": True,
+    "use_source_button": True,
+    "launch_buttons": {
+        "binderhub_url": "https://mybinder.org",
+        "colab_url": "https://colab.research.google.com",
+        "notebook_interface": "jupyterlab",
+    },
+    "show_toc_level": 2,
+    "home_page_in_toc": True,
+}

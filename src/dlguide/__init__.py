@@ -1,0 +1,23 @@
+"""dlguide: the tested code behind the executable guide to deep learning.
+
+Chapters of the book import from here; each module is one idea a reader learns:
+
+- :mod:`dlguide.claims` -- numbers the prose states, checked at build time
+- :mod:`dlguide.repro` -- seeding, and :func:`start_chapter`
+- :mod:`dlguide.plotting` -- the book's figure style and helpers
+- :mod:`dlguide.data` -- real data from PyPI packages, checksummed and credited
+- :mod:`dlguide.training` -- a plain PyTorch training loop for classifiers
+- :mod:`dlguide.depth` -- why depth matters: layer representations and linear probes
+- :mod:`dlguide.handmade` -- hand-made image features, as classical ML used them
+- :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
+
+``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are
+imported only by the functions that need them.
+"""
+
+from dlguide.claims import ClaimError, claim, claim_order
+from dlguide.repro import seed_everything, start_chapter
+
+__version__ = "0.1.0"
+
+__all__ = ["ClaimError", "__version__", "claim", "claim_order", "seed_everything", "start_chapter"]

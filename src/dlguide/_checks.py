@@ -1,0 +1,114 @@
+"""Input checks shared by the public functions of :mod:`dlguide`.
+
+Every public function validates its arguments at the door, so that a reader who
+passes the wrong thing gets one sentence that names the argument, what was
+expected and what was received, instead of a traceback from inside NumPy or
+PyTorch.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+def describe(value: Any) -> str:
+    """Return a short description of ``value`` for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"a {type(value).__name__} of shape {tuple(value.shape)}"
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def check_real(name: str, value: Any, *, allow_nan: bool = False) -> float:
+    """Return ``value`` as a float, or raise if it is not a real number.
+
+    Booleans are refused: ``True`` is almost always a mistake where a number is meant.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {describe(value)}")
+    result = float(value)
+    if not allow_nan and not np.isfinite(result):
+        raise ValueError(f"{name} must be a finite number, got {result}")
+    return result
+
+
+def check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise if it is not a whole number >= minimum."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    result = int(value)
+    if minimum is not None and result < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {result}")
+    return result
+
+
+def check_str(name: str, value: Any, *, choices: Sequence[str] | None = None) -> str:
+    """Return ``value`` if it is a non-empty string (and one of ``choices``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {describe(value)}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    if choices is not None and value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value
+
+
+def check_array(
+    name: str,
+    value: Any,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    kind: str = "numeric",
+    min_len: int = 1,
+) -> np.ndarray:
+    """Return ``value`` as a NumPy array after checking it.
+
+    Parameters
+    ----------
+    name
+        The argument's name, used in the error message.
+    value
+        A NumPy array (lists are refused: the shape of a ragged list is ambiguous).
+    ndim
+        The required number of dimensions, or a tuple of allowed numbers.
+    kind
+        ``"numeric"`` (integers or floats, no NaN or infinity), ``"integer"``
+        (integer dtype) or ``"any"``.
+    min_len
+        The smallest allowed length of the first axis.
+    """
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array, got {describe(value)}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if value.ndim not in allowed:
+            wanted = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be a {wanted} array, got shape {value.shape}")
+    if value.ndim and value.shape[0] < min_len:
+        raise ValueError(f"{name} must have at least {min_len} rows, got shape {value.shape}")
+    if kind == "integer":
+        if not np.issubdtype(value.dtype, np.integer):
+            raise TypeError(f"{name} must have an integer dtype, got {value.dtype}")
+    elif kind == "numeric":
+        if not (np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)):
+            raise TypeError(f"{name} must have a numeric dtype, got {value.dtype}")
+        if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} contains NaN or infinite values")
+    return value
+
+
+def check_same_length(**arrays: np.ndarray) -> None:
+    """Raise if the first axes of the named arrays differ."""
+    lengths = {name: len(a) for name, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"expected the same number of rows: {listed}")

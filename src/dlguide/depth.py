@@ -1,0 +1,167 @@
+"""Why depth matters: a small CNN, the representation at each layer, and linear probes.
+
+A *linear probe* asks how much of a task a layer's representation has already
+solved: freeze the network, take the layer's output for every image, and fit
+the simplest classifier there is (a linear one) on top. If deeper layers give
+better probes, the network has built features that separate the classes more
+and more plainly, layer after layer.
+
+To compare layers fairly, every representation is first reduced to the same
+number of dimensions (its leading principal components), so a layer cannot win
+simply by having more numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dlguide._checks import check_array, check_int, check_same_length, describe
+
+__all__ = ["LAYER_NAMES", "layer_representations", "probe_accuracy", "probe_layers", "silhouette_cnn"]
+
+#: The representations a probe can read, from the input to the last hidden layer.
+LAYER_NAMES = ("pixels", "block1", "block2", "block3", "dense")
+
+
+def silhouette_cnn(n_classes: int = 10) -> Any:
+    """Return a small CNN for 28x28 greyscale images: three conv blocks, one dense layer.
+
+    Each block is a convolution, a ReLU and a 2x2 max-pool, so the maps shrink
+    28 -> 14 -> 7 -> 3 while the channels grow 16 -> 32 -> 64.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = silhouette_cnn()
+    >>> model(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
+    >>> [name for name, _ in model.named_children()]
+    ['block1', 'block2', 'block3', 'dense', 'output']
+    """
+    from collections import OrderedDict
+
+    from torch import nn
+
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+
+    def block(c_in: int, c_out: int, k: int) -> nn.Sequential:
+        return nn.Sequential(nn.Conv2d(c_in, c_out, k, padding=k // 2), nn.ReLU(), nn.MaxPool2d(2))
+
+    return nn.Sequential(
+        OrderedDict(
+            block1=block(1, 16, 5),
+            block2=block(16, 32, 3),
+            block3=block(32, 64, 3),
+            dense=nn.Sequential(nn.Flatten(), nn.Linear(64 * 3 * 3, 128), nn.ReLU()),
+            output=nn.Linear(128, n_classes),
+        )
+    )
+
+
+def layer_representations(model: Any, x: Any) -> dict[str, np.ndarray]:
+    """Return each layer's output for ``x``, flattened to ``(n, features)``, keyed by layer name.
+
+    ``"pixels"`` is the input itself; the rest follow :data:`LAYER_NAMES`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> reps = layer_representations(silhouette_cnn(), torch.zeros(3, 1, 28, 28))
+    >>> {name: r.shape[1] for name, r in reps.items()}
+    {'pixels': 784, 'block1': 3136, 'block2': 1568, 'block3': 576, 'dense': 128}
+    """
+    import torch
+
+    if not isinstance(model, torch.nn.Sequential) or [n for n, _ in model.named_children()][
+        : len(LAYER_NAMES) - 1
+    ] != list(LAYER_NAMES[1:]):
+        raise TypeError(f"model must be a network from silhouette_cnn(), got {describe(model)}")
+    if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1:] != (1, 28, 28):
+        raise ValueError(f"x must be a float tensor of shape (n, 1, 28, 28), got {describe(x)}")
+    out = {"pixels": x.flatten(1).numpy()}
+    model.eval()
+    with torch.no_grad():
+        h = x
+        for name in LAYER_NAMES[1:]:
+            h = getattr(model, name)(h)
+            out[name] = h.flatten(1).numpy()
+    return out
+
+
+def probe_accuracy(
+    train: np.ndarray,
+    train_labels: np.ndarray,
+    test: np.ndarray,
+    test_labels: np.ndarray,
+    *,
+    n_components: int = 16,
+) -> float:
+    """Fit a linear probe on ``n_components`` principal components of ``train``; return test accuracy.
+
+    The principal components and the standardisation are fitted on the training
+    representation only, then applied to the test representation.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1], 50)
+    >>> features = rng.normal(size=(100, 5)) + labels[:, None] * 3.0
+    >>> probe_accuracy(features, labels, features, labels, n_components=2)
+    1.0
+    """
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+
+    check_array("train", train, ndim=2)
+    check_array("test", test, ndim=2)
+    check_array("train_labels", train_labels, ndim=1, kind="integer")
+    check_array("test_labels", test_labels, ndim=1, kind="integer")
+    check_same_length(train=train, train_labels=train_labels)
+    check_same_length(test=test, test_labels=test_labels)
+    if train.shape[1] != test.shape[1]:
+        raise ValueError(
+            f"train and test must have the same number of features, got {train.shape[1]} and "
+            f"{test.shape[1]}"
+        )
+    n_components = check_int("n_components", n_components, minimum=1)
+    if n_components > min(train.shape):
+        raise ValueError(
+            f"n_components must be at most min(n_samples, n_features) = {min(train.shape)}, "
+            f"got {n_components}"
+        )
+    if len(np.unique(train_labels)) < 2:
+        raise ValueError("train_labels must contain at least two classes")
+    pca = PCA(n_components, svd_solver="randomized", random_state=0).fit(train)
+    a, b = pca.transform(train), pca.transform(test)
+    mean, scale = a.mean(axis=0), a.std(axis=0) + 1e-12
+    probe = LogisticRegression(max_iter=1000).fit((a - mean) / scale, train_labels)
+    return float(probe.score((b - mean) / scale, test_labels))
+
+
+def probe_layers(
+    model: Any,
+    x_train: Any,
+    y_train: np.ndarray,
+    x_test: Any,
+    y_test: np.ndarray,
+    *,
+    n_components: int = 16,
+) -> dict[str, float]:
+    """Return the linear-probe test accuracy of every layer of a :func:`silhouette_cnn`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> _ = torch.manual_seed(0)
+    >>> x = torch.rand(40, 1, 28, 28); y = np.arange(40) % 2
+    >>> sorted(probe_layers(silhouette_cnn(), x, y, x, y, n_components=4))
+    ['block1', 'block2', 'block3', 'dense', 'pixels']
+    """
+    train = layer_representations(model, x_train)
+    test = layer_representations(model, x_test)
+    return {
+        name: probe_accuracy(train[name], y_train, test[name], y_test, n_components=n_components)
+        for name in LAYER_NAMES
+    }

@@ -1,0 +1,238 @@
+"""One visual style for every figure in the book, and a few helpers that use it.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable for
+readers with the common forms of colour blindness. Chapters make figures with
+these helpers and hand them to :func:`glue_figure`, which glues the figure for a
+``{glue:figure}`` directive (with a caption and alt text) and closes it, so it
+is not shown twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dlguide._checks import check_array, check_int, check_same_length, check_str, describe
+
+__all__ = [
+    "PALETTE",
+    "bar_chart",
+    "glue_figure",
+    "image_grid",
+    "line_chart",
+    "new_figure",
+    "use_book_style",
+]
+
+#: Okabe-Ito colours, in the order the book uses them.
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # green
+    "#CC79A7",  # purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+_STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "figure.figsize": (7.0, 3.6),
+    "figure.facecolor": "white",
+    "font.size": 10.5,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 6,
+    "image.cmap": "gray_r",
+    "svg.hashsalt": "dlguide",
+    "axes.prop_cycle": None,  # filled in by use_book_style
+}
+
+
+def use_book_style() -> None:
+    """Apply the book's matplotlib style to every figure made after the call.
+
+    Examples
+    --------
+    >>> use_book_style()
+    >>> import matplotlib
+    >>> matplotlib.rcParams["axes.spines.top"]
+    False
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    style = dict(_STYLE)
+    style["axes.prop_cycle"] = cycler(color=list(PALETTE))
+    mpl.rcParams.update(style)
+
+
+def new_figure(
+    nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float | None = None
+) -> tuple[Any, Any]:
+    """Return ``(figure, axes)`` in the book's style; ``axes`` is an array if there are several.
+
+    Examples
+    --------
+    >>> fig, axes = new_figure(1, 2)
+    >>> axes.shape
+    (2,)
+    """
+    import matplotlib.pyplot as plt
+
+    nrows = check_int("nrows", nrows, minimum=1)
+    ncols = check_int("ncols", ncols, minimum=1)
+    for arg, size in (("width", width), ("height", height)):
+        if size is not None and (isinstance(size, bool) or not isinstance(size, (int, float))):
+            raise TypeError(f"{arg} must be a number of inches, got {describe(size)}")
+        if size is not None and size <= 0:
+            raise ValueError(f"{arg} must be positive, got {size}")
+    if height is None:
+        height = 3.4 * nrows
+    use_book_style()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=True)
+    fig.set_layout_engine("constrained")
+    return fig, axes
+
+
+def line_chart(
+    ax: Any,
+    x: Sequence[float] | np.ndarray,
+    series: Mapping[str, Sequence[float] | np.ndarray],
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    marker: str | None = "o",
+) -> Any:
+    """Draw one line per entry of ``series`` (label -> y values) against ``x``.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = line_chart(ax, [1, 2, 3], {"train": [0.5, 0.7, 0.8]}, xlabel="epoch", ylabel="acc")
+    >>> len(ax.lines)
+    1
+    """
+    xs = check_array("x", np.asarray(x), ndim=1)
+    if not isinstance(series, Mapping) or not series:
+        raise TypeError(f"series must be a non-empty mapping of label -> values, got {describe(series)}")
+    for label, ys in series.items():
+        check_str("series label", label)
+        values = check_array(f"series[{label!r}]", np.asarray(ys, dtype=float), ndim=1)
+        check_same_length(x=xs, **{f"series[{label!r}]": values})
+        ax.plot(xs, values, marker=marker, label=label)
+    ax.set_xlabel(check_str("xlabel", xlabel))
+    ax.set_ylabel(check_str("ylabel", ylabel))
+    if title:
+        ax.set_title(title)
+    if len(series) > 1:
+        ax.legend()
+    return ax
+
+
+def bar_chart(
+    ax: Any,
+    labels: Sequence[str],
+    values: Sequence[float] | np.ndarray,
+    *,
+    ylabel: str,
+    fmt: str = ".2f",
+    title: str | None = None,
+    colors: Sequence[str] | None = None,
+) -> Any:
+    """Draw labelled bars, each annotated with its value formatted by ``fmt``.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = bar_chart(ax, ["a", "b"], [0.2, 0.9], ylabel="accuracy", fmt=".0%")
+    >>> [t.get_text() for t in ax.texts]
+    ['20%', '90%']
+    """
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError(f"labels must be a sequence of strings, got {describe(labels)}")
+    names = [check_str("label", label) for label in labels]
+    heights = check_array("values", np.asarray(values, dtype=float), ndim=1)
+    if len(names) != len(heights):
+        raise ValueError(f"labels has {len(names)} entries but values has {len(heights)}")
+    if colors is None:
+        colors = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    bars = ax.bar(names, heights, color=list(colors))
+    ax.bar_label(bars, labels=[format(h, fmt) for h in heights], padding=2)
+    ax.set_ylabel(check_str("ylabel", ylabel))
+    ax.grid(axis="x", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def image_grid(
+    images: np.ndarray,
+    titles: Sequence[str] | None = None,
+    *,
+    ncols: int = 10,
+    width: float = 7.0,
+    cmap: str = "gray_r",
+    symmetric: bool = False,
+) -> Any:
+    """Show a stack of 2-D images, ``(n, height, width)``, in a grid; return the figure.
+
+    ``symmetric=True`` centres the colour scale of each image on zero (for filters,
+    whose weights are positive and negative) and uses a diverging colour map.
+
+    Examples
+    --------
+    >>> fig = image_grid(np.zeros((4, 8, 8)), ["a", "b", "c", "d"], ncols=2)
+    >>> len(fig.axes)
+    4
+    """
+    stack = check_array("images", images, ndim=3)
+    ncols = check_int("ncols", ncols, minimum=1)
+    if titles is not None and len(titles) != len(stack):
+        raise ValueError(f"titles has {len(titles)} entries but images has {len(stack)}")
+    ncols = min(ncols, len(stack))
+    nrows = -(-len(stack) // ncols)
+    cell = width / ncols
+    fig, axes = new_figure(nrows, ncols, width=width, height=cell * nrows * 1.15)
+    for i, ax in enumerate(np.atleast_1d(axes).ravel()):
+        ax.axis("off")
+        if i >= len(stack):
+            continue
+        if symmetric:
+            limit = float(np.abs(stack[i]).max()) or 1.0
+            ax.imshow(stack[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        else:
+            ax.imshow(stack[i], cmap=cmap)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9, fontweight="normal")
+    return fig
+
+
+def glue_figure(name: str, fig: Any) -> None:
+    """Glue ``fig`` under ``name`` for a ``{glue:figure}`` directive, then close it.
+
+    Closing matters: a figure left open is drawn a second time under the cell.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from myst_nb import glue
+
+    check_str("name", name)
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {describe(fig)}")
+    glue(name, fig, display=False)
+    plt.close(fig)
