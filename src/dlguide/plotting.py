@@ -22,6 +22,7 @@ __all__ = [
     "glue_figure",
     "image_grid",
     "line_chart",
+    "nested_regions",
     "new_figure",
     "use_book_style",
 ]
@@ -219,6 +220,55 @@ def image_grid(
             ax.imshow(stack[i], cmap=cmap)
         if titles is not None:
             ax.set_title(titles[i], fontsize=9, fontweight="normal")
+    return fig
+
+
+def nested_regions(labels: Sequence[str], notes: Sequence[str] | None = None) -> Any:
+    """Draw regions nested inside each other, outermost first, as in "AI > ML > DL".
+
+    Parameters
+    ----------
+    labels
+        One label per region, from the outermost to the innermost.
+    notes
+        Optional one-line description under each label.
+
+    Examples
+    --------
+    >>> fig = nested_regions(["outer", "inner"], ["everything", "a part"])
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)
+    ['a part', 'everything', 'inner', 'outer']
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    if isinstance(labels, str) or not isinstance(labels, Sequence) or not labels:
+        raise TypeError(f"labels must be a non-empty sequence of strings, got {describe(labels)}")
+    names = [check_str("label", label) for label in labels]
+    if notes is not None and len(notes) != len(names):
+        raise ValueError(f"notes has {len(notes)} entries but labels has {len(names)}")
+    fig, ax = new_figure(width=7.0, height=3.8)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    step = 0.45 / len(names)
+    for depth, name in enumerate(names):
+        inset = depth * step
+        box = FancyBboxPatch(
+            (0.02 + inset, 0.02 + inset * 0.9),
+            0.96 - 2 * inset,
+            0.96 - 1.8 * inset,
+            boxstyle="round,pad=0,rounding_size=0.04",
+            facecolor=PALETTE[depth % len(PALETTE)],
+            alpha=0.18 + 0.1 * depth,
+            edgecolor=PALETTE[depth % len(PALETTE)],
+            linewidth=1.5,
+        )
+        ax.add_patch(box)
+        top = 0.98 - inset * 0.9 - 0.03
+        ax.text(0.5, top - 0.02, name, ha="center", va="top", fontsize=11, fontweight="bold")
+        if notes is not None:
+            ax.text(0.5, top - 0.085, check_str("note", notes[depth]), ha="center", va="top",
+                    fontsize=9)  # fmt: skip
     return fig
 
 

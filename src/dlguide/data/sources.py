@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SOURCES", "Source"]
+__all__ = ["COLUMNS", "SOURCES", "Source", "sources_table"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,15 @@ class Source:
     citation: str
     used_in: str
 
+    def as_row(self) -> list[str]:
+        """Return the fields in the order of :data:`COLUMNS`."""
+        return [self.name, f"`{self.package}`", self.licence, self.content, self.citation,
+                self.used_in]  # fmt: skip
+
+
+#: Column headings for a table of sources.
+COLUMNS = ("Source", "Install", "Licence", "What it is", "Citation", "Used in")
+
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -25,7 +34,23 @@ SOURCES: tuple[Source, ...] = (
         package="animal-shape-mnist==0.39",
         licence="MIT",
         content="10,000 silhouettes, 28x28 greyscale, 1,000 each of ten animals",
-        citation="animal-shape-mnist 0.39, Python Package Index (2025).",
+        citation=(
+            "Sina Mohammadi, Animal-Shape: an animal shape extension to MNIST, "
+            "Python package animal-shape-mnist 0.39 (2025), MIT licence, copyright SinaSR-6."
+        ),
         used_in="What is deep learning?",
     ),
 )
+
+
+def sources_table() -> str:
+    """Return :data:`SOURCES` as a Markdown table, for the "Data and licences" page.
+
+    Examples
+    --------
+    >>> print(sources_table().splitlines()[0])
+    | Source | Install | Licence | What it is | Citation | Used in |
+    """
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(source.as_row()) + " |" for source in SOURCES]
+    return "\n".join(lines)
