@@ -102,9 +102,14 @@ def _check_name(name: Any) -> str:
 def _format(name: str, value: float, fmt: Any) -> str:
     check_str("fmt", fmt)
     try:
+        if fmt.endswith("pp"):  # a difference of two fractions, in percentage points
+            points = format(value * 100, fmt[:-2] + "f")
+            return f"{points} percentage point" + ("" if points in ("1", "1.0") else "s")
         return format(value, fmt)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"fmt {fmt!r} is not a valid format for the value of {name!r}: {exc}")
+        raise ValueError(
+            f"fmt {fmt!r} is not a valid format for the value of {name!r}: {exc}"
+        ) from None
 
 
 def _where(name: str) -> str:
@@ -148,7 +153,9 @@ def claim(
     value
         The computed number (a Python or NumPy scalar; call ``.item()`` on a tensor).
     fmt
-        A format spec for the text shown in the prose, e.g. ``".1%"`` or ``",d"``.
+        A format spec for the text shown in the prose, e.g. ``".1%"`` or ``",d"``;
+        a spec ending in ``pp`` shows a difference of two fractions in percentage
+        points (``0.123`` with ``".1pp"`` reads "12.3 percentage points").
     at_least, at_most, above, below
         Bounds: ``value >= at_least``, ``value <= at_most``, ``value > above``,
         ``value < below``.
@@ -177,7 +184,7 @@ def claim(
     >>> claim("accuracy", 0.85, at_least=0.9, glue=False)
     Traceback (most recent call last):
     ...
-    dlguide.claims.ClaimError: claim 'accuracy' in chapter ... does not hold: value 0.85 is not >= 0.9
+    dlguide.claims.ClaimError: claim 'accuracy' ... does not hold: value 0.85 is not >= 0.9
     """
     name = _check_name(name)
     number = check_real("value", value)
@@ -246,12 +253,12 @@ def claim_order(
 
     Examples
     --------
-    >>> claim_order("gain", ("deep", 0.93), ("shallow", 0.81), fmt=".0%", glue=False)
-    12%
+    >>> claim_order("gain", ("deep", 0.93), ("shallow", 0.81), fmt=".0pp", glue=False)
+    12 percentage points
     >>> claim_order("gain", ("deep", 0.80), ("shallow", 0.81), glue=False)
     Traceback (most recent call last):
     ...
-    dlguide.claims.ClaimError: claim 'gain' in chapter ... does not hold: deep (0.8) is not greater than shallow (0.81) + 0
+    dlguide.claims.ClaimError: claim 'gain' ... deep (0.8) is not greater than shallow (0.81) + 0
     """
     name = _check_name(name)
     pairs = []

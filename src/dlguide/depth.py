@@ -19,7 +19,13 @@ import numpy as np
 
 from dlguide._checks import check_array, check_int, check_same_length, describe
 
-__all__ = ["LAYER_NAMES", "layer_representations", "probe_accuracy", "probe_layers", "silhouette_cnn"]
+__all__ = [
+    "LAYER_NAMES",
+    "layer_representations",
+    "probe_accuracy",
+    "probe_layers",
+    "silhouette_cnn",
+]
 
 #: The representations a probe can read, from the input to the last hidden layer.
 LAYER_NAMES = ("pixels", "block1", "block2", "block3", "dense")
@@ -98,7 +104,7 @@ def probe_accuracy(
     *,
     n_components: int = 16,
 ) -> float:
-    """Fit a linear probe on ``n_components`` principal components of ``train``; return test accuracy.
+    """Fit a linear probe on the leading principal components of ``train``; return test accuracy.
 
     The principal components and the standardisation are fitted on the training
     representation only, then applied to the test representation.

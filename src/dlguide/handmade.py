@@ -49,11 +49,11 @@ def shape_features(images: np.ndarray) -> np.ndarray:
     --------
     >>> square = np.zeros((1, 28, 28)); square[0, 7:21, 7:21] = 255
     >>> f = dict(zip(SHAPE_FEATURE_NAMES, shape_features(square)[0]))
-    >>> round(f["ink fraction"], 3), round(f["box aspect"], 3), round(f["centre row"], 3)
-    (0.25, 1.0, 0.5)
+    >>> [round(float(f[k]), 3) for k in ("ink fraction", "box aspect", "centre row")]
+    [0.25, 1.0, 0.5]
     """
     stack = check_array("images", images, ndim=3)
-    n, height, width = stack.shape
+    _, height, width = stack.shape
     if height < _BINS or width < _BINS:
         raise ValueError(f"images must be at least {_BINS}x{_BINS} pixels, got {height}x{width}")
     ink = stack.astype(np.float64)
@@ -74,8 +74,12 @@ def shape_features(images: np.ndarray) -> np.ndarray:
     any_row, any_col = on.any(axis=2), on.any(axis=1)
     box_h = (height - np.argmax(any_row[:, ::-1], axis=1) - np.argmax(any_row, axis=1)) / height
     box_w = (width - np.argmax(any_col[:, ::-1], axis=1) - np.argmax(any_col, axis=1)) / width
-    binned_rows = np.add.reduceat(row_profile, np.linspace(0, height, _BINS, endpoint=False).astype(int), axis=1)
-    binned_cols = np.add.reduceat(col_profile, np.linspace(0, width, _BINS, endpoint=False).astype(int), axis=1)
+    binned_rows = np.add.reduceat(
+        row_profile, np.linspace(0, height, _BINS, endpoint=False).astype(int), axis=1
+    )
+    binned_cols = np.add.reduceat(
+        col_profile, np.linspace(0, width, _BINS, endpoint=False).astype(int), axis=1
+    )
     scalars = np.column_stack(
         [mass / (height * width), box_h, box_w, box_w / box_h, r_mean, c_mean,
          np.sqrt(r_var), np.sqrt(c_var), cov]

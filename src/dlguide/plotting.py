@@ -130,7 +130,9 @@ def line_chart(
     """
     xs = check_array("x", np.asarray(x), ndim=1)
     if not isinstance(series, Mapping) or not series:
-        raise TypeError(f"series must be a non-empty mapping of label -> values, got {describe(series)}")
+        raise TypeError(
+            f"series must be a non-empty mapping of label -> values, got {describe(series)}"
+        )
     for label, ys in series.items():
         check_str("series label", label)
         values = check_array(f"series[{label!r}]", np.asarray(ys, dtype=float), ndim=1)
@@ -246,29 +248,26 @@ def nested_regions(labels: Sequence[str], notes: Sequence[str] | None = None) ->
     names = [check_str("label", label) for label in labels]
     if notes is not None and len(notes) != len(names):
         raise ValueError(f"notes has {len(notes)} entries but labels has {len(names)}")
-    fig, ax = new_figure(width=7.0, height=3.8)
+    fig, ax = new_figure(width=7.0, height=1.1 + 1.0 * len(names))
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    step = 0.45 / len(names)
+    band = 0.8 / len(names)  # the height of each ring's own strip of text
     for depth, name in enumerate(names):
-        inset = depth * step
+        top = 0.98 - depth * band
+        bottom = 0.02 + depth * 0.02
+        left = 0.02 + depth * 0.06
+        colour = PALETTE[depth % len(PALETTE)]
         box = FancyBboxPatch(
-            (0.02 + inset, 0.02 + inset * 0.9),
-            0.96 - 2 * inset,
-            0.96 - 1.8 * inset,
-            boxstyle="round,pad=0,rounding_size=0.04",
-            facecolor=PALETTE[depth % len(PALETTE)],
-            alpha=0.18 + 0.1 * depth,
-            edgecolor=PALETTE[depth % len(PALETTE)],
-            linewidth=1.5,
-        )
+            (left, bottom), 1 - 2 * left, top - bottom,
+            boxstyle="round,pad=0,rounding_size=0.03",
+            facecolor=colour, alpha=0.15, edgecolor=colour, linewidth=1.5,
+        )  # fmt: skip
         ax.add_patch(box)
-        top = 0.98 - inset * 0.9 - 0.03
         ax.text(0.5, top - 0.02, name, ha="center", va="top", fontsize=11, fontweight="bold")
         if notes is not None:
-            ax.text(0.5, top - 0.085, check_str("note", notes[depth]), ha="center", va="top",
-                    fontsize=9)  # fmt: skip
+            ax.text(0.5, top - band * 0.45, check_str("note", notes[depth]), ha="center",
+                    va="top", fontsize=9)  # fmt: skip
     return fig
 
 

@@ -44,7 +44,9 @@ def _source_files(paths: list[Path]) -> list[Path]:
                 if p.is_file() and not _SKIP_DIRS.intersection(p.parts) and p.suffix != ".pyc"
             )
         else:
-            raise FileNotFoundError(f"dlguide_fingerprint_sources names {path}, which does not exist")
+            raise FileNotFoundError(
+                f"dlguide_fingerprint_sources names {path}, which does not exist"
+            )
     return files
 
 

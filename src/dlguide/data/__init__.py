@@ -10,4 +10,12 @@ from dlguide.data._package_files import DataError
 from dlguide.data.animals import ANIMAL_CLASSES, ImageData, load_animal_shapes
 from dlguide.data.sources import SOURCES, Source, sources_table
 
-__all__ = ["ANIMAL_CLASSES", "SOURCES", "DataError", "ImageData", "Source", "load_animal_shapes", "sources_table"]
+__all__ = [
+    "ANIMAL_CLASSES",
+    "SOURCES",
+    "DataError",
+    "ImageData",
+    "Source",
+    "load_animal_shapes",
+    "sources_table",
+]

@@ -37,10 +37,8 @@ def package_file(module: str, relative: str, sha256: str, *, pip_name: str) -> P
     """
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise DataError(
-            f"the data package {module!r} is not installed: pip install {pip_name}"
-        )
-    root = Path(list(spec.submodule_search_locations)[0])
+        raise DataError(f"the data package {module!r} is not installed: pip install {pip_name}")
+    root = Path(next(iter(spec.submodule_search_locations)))
     path = root / relative
     if not path.is_file():
         raise DataError(

@@ -99,7 +99,7 @@ def _all_animals() -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_animal_shapes(split: str = "train", *, test_fraction: float = 0.2) -> ImageData:
-    """Load the animal silhouettes (bear, bird, cat, cow, dog, elephant, giraffe, horse, sheep, zebra).
+    """Load the animal silhouettes: ten animals, 1,000 images each, 28x28 pixels.
 
     The split into training and test images is stratified and fixed (it does not
     depend on any global seed), so every chapter sees the same test images.

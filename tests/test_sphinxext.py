@@ -1,0 +1,244 @@
+"""Tests of dlguide.sphinxext: real Sphinx builds of tiny books, and the fingerprint."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+
+from dlguide.sphinxext import _add_fingerprint_cell, fingerprint
+
+FRONT_MATTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+CONF = """\
+extensions = ["myst_nb", "dlguide.sphinxext"]
+exclude_patterns = ["_build"]
+nb_execution_mode = "cache"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_output_stderr = "warn"
+dlguide_fingerprint_sources = ["fakepkg"]
+"""
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _page(title: str, cells: list[str], prose: str) -> str:
+    blocks = [f"```{{code-cell}} ipython3\n{textwrap.dedent(cell).strip()}\n```" for cell in cells]
+    return f"{FRONT_MATTER}\n# {title}\n\n" + "\n\n".join(blocks) + f"\n\n{prose}\n"
+
+
+def _project(root: Path, page: str) -> Path:
+    """Write a one-page book under ``root``; return its source folder."""
+    src = root / "src"
+    (src / "fakepkg").mkdir(parents=True)
+    (src / "fakepkg" / "helpers.py").write_text("ANSWER = 42\n")
+    (src / "conf.py").write_text(CONF)
+    (src / "index.md").write_text(page)
+    return src
+
+
+def _build(src: Path) -> subprocess.CompletedProcess:
+    out = src.parent / "_build" / "html"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DLGUIDE_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", src, out],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    result.output = _ANSI.sub("", result.stdout + result.stderr)
+    return result
+
+
+def _claim_cell(at_least: float) -> str:
+    return f"""
+        import dlguide
+        dlguide.start_chapter("demo")
+        dlguide.claim("acc", 0.93, fmt=".0%", at_least={at_least})
+    """
+
+
+@pytest.mark.slow
+def test_holding_claim_is_glued_into_the_prose(tmp_path):
+    src = _project(tmp_path, _page("Demo", [_claim_cell(0.9)], "The accuracy is {glue}`acc`."))
+    result = _build(src)
+    assert result.returncode == 0, result.output
+    html = (tmp_path / "_build" / "html" / "index.html").read_text()
+    assert re.search(r"The accuracy is <span[^>]*>93%</span>", html)
+    assert "Build fingerprint" not in html  # the added cell is hidden
+    # The extension points the claims record into the build folder.
+    recorded = json.loads((tmp_path / "_build" / "claims" / "demo.json").read_text())
+    assert recorded["acc"]["value"] == 0.93
+    assert recorded["acc"]["text"] == "93%"
+
+
+@pytest.mark.slow
+def test_violated_claim_fails_the_build(tmp_path):
+    src = _project(tmp_path, _page("Demo", [_claim_cell(0.95)], "The accuracy is {glue}`acc`."))
+    result = _build(src)
+    assert result.returncode != 0
+    assert "ClaimError: claim 'acc' in chapter 'demo' does not hold" in result.output
+    assert "value 0.93 is not >= 0.95" in result.output
+
+
+@pytest.mark.slow
+def test_cache_reexecutes_only_when_code_or_fingerprint_changes(tmp_path):
+    counter = tmp_path / "executions.txt"
+    count = f'with open({str(counter)!r}, "a") as fh:\n    fh.write("run\\n")'
+    cells = [count + "\nprint('first cell')", count + "\nprint('second cell')"]
+
+    def executions() -> int:
+        return len(counter.read_text().splitlines()) if counter.exists() else 0
+
+    src = _project(tmp_path, _page("Cached", cells, "Some prose."))
+    page = src / "index.md"
+    html = tmp_path / "_build" / "html" / "index.html"
+
+    result = _build(src)
+    assert result.returncode == 0, result.output
+    assert executions() == 2  # one line per code cell
+
+    # (i) Nothing changed: the page is neither re-read nor re-executed.
+    result = _build(src)
+    assert result.returncode == 0, result.output
+    assert executions() == 2
+
+    # (ii) A prose edit: the page is re-read and rendered, but the cache serves its outputs.
+    page.write_text(page.read_text().replace("Some prose.", "Edited prose."))
+    result = _build(src)
+    assert result.returncode == 0, result.output
+    assert "Edited prose." in html.read_text()
+    assert "second cell" in html.read_text()  # outputs come from the cache
+    assert executions() == 2
+
+    # (iii) A change to a fingerprinted source, with the page untouched: re-executed.
+    before = page.stat().st_mtime_ns
+    (src / "fakepkg" / "helpers.py").write_text("ANSWER = 43\n")
+    result = _build(src)
+    assert result.returncode == 0, result.output
+    assert page.stat().st_mtime_ns == before
+    assert executions() == 4
+
+    # (iv) A cell that writes to stderr fails the -W build.
+    page.write_text(
+        page.read_text().replace("print('second cell')", "import sys\nprint('x', file=sys.stderr)")
+    )
+    result = _build(src)
+    assert result.returncode != 0
+    assert "stderr was found in the cell outputs" in result.output
+    assert executions() == 6
+
+
+# --- fingerprint, without Sphinx -------------------------------------------------------------
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "pkg"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.py").write_text("A = 1\n")
+    (folder / "sub" / "b.py").write_text("B = 2\n")
+    return folder
+
+
+class TestFingerprint:
+    def test_is_a_stable_sha256(self, sources):
+        first = fingerprint([sources], packages=False)
+        assert re.fullmatch(r"[0-9a-f]{64}", first)
+        assert fingerprint([sources], packages=False) == first
+        assert fingerprint([str(sources)], packages=False) == first
+
+    def test_changes_when_a_file_changes(self, sources):
+        before = fingerprint([sources], packages=False)
+        (sources / "sub" / "b.py").write_text("B = 3\n")
+        after = fingerprint([sources], packages=False)
+        assert after != before
+        (sources / "sub" / "b.py").write_text("B = 2\n")
+        assert fingerprint([sources], packages=False) == before
+
+    def test_changes_when_a_file_is_added_or_renamed(self, sources):
+        before = fingerprint([sources], packages=False)
+        (sources / "c.txt").write_text("")
+        added = fingerprint([sources], packages=False)
+        assert added != before
+        (sources / "c.txt").rename(sources / "d.txt")
+        assert fingerprint([sources], packages=False) not in (before, added)
+
+    def test_ignores_bytecode(self, sources):
+        before = fingerprint([sources], packages=False)
+        (sources / "__pycache__").mkdir()
+        (sources / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\x00")
+        (sources / "sub" / "b.pyc").write_bytes(b"\x00")
+        assert fingerprint([sources], packages=False) == before
+
+    def test_single_files(self, sources):
+        files = [sources / "a.py", sources / "sub" / "b.py"]
+        assert fingerprint(files, packages=False) == fingerprint([sources], packages=False)
+        assert fingerprint(files[:1], packages=False) != fingerprint(files, packages=False)
+
+    def test_packages(self, sources, monkeypatch):
+        with_packages = fingerprint([sources])
+        without = fingerprint([sources], packages=False)
+        assert with_packages != without
+
+        fake = types.SimpleNamespace(metadata={"Name": "Some-Package"}, version="1.0")
+        real = list(importlib.metadata.distributions())
+        monkeypatch.setattr(importlib.metadata, "distributions", lambda: [*real, fake])
+        assert fingerprint([sources]) != with_packages  # a new package changes it
+        assert fingerprint([sources], packages=False) == without  # ...unless ignored
+
+    def test_missing_path(self, tmp_path):
+        missing = tmp_path / "nowhere"
+        with pytest.raises(FileNotFoundError, match=r"names .*nowhere, which does not exist"):
+            fingerprint([missing], packages=False)
+
+
+class TestFingerprintCell:
+    def _app(self, folder: Path):
+        config = types.SimpleNamespace(dlguide_fingerprint_sources=[folder.name])
+        return types.SimpleNamespace(
+            config=config, confdir=str(folder.parent), env=types.SimpleNamespace()
+        )
+
+    def test_added_after_the_front_matter_of_a_notebook(self, sources):
+        app = self._app(sources)
+        text = FRONT_MATTER + "\n# Title\n"
+        source = [text]
+        _add_fingerprint_cell(app, "chapter", source)
+        digest = fingerprint([sources])
+        assert source[0].startswith(
+            FRONT_MATTER + "\n```{code-cell} ipython3\n:tags: [remove-cell]"
+        )
+        assert f"# Build fingerprint {digest}\n" in source[0]
+        assert source[0].endswith("```\n\n\n# Title\n")
+        assert app.env.dlguide_fingerprints == {"chapter": digest}
+
+    @pytest.mark.parametrize("text", ["# Plain page\n", "---\ntitle: x\n---\n# Page\n"])
+    def test_plain_markdown_is_left_alone(self, sources, text):
+        app = self._app(sources)
+        source = [text]
+        _add_fingerprint_cell(app, "page", source)
+        assert source == [text]
+        assert getattr(app.env, "dlguide_fingerprints", {}) == {}
