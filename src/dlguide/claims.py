@@ -55,6 +55,7 @@ class Claim:
     text: str
     condition: str
     chapter: str | None
+    volatile: bool = False
 
     def __repr__(self) -> str:
         return self.text
@@ -142,6 +143,7 @@ def claim(
     below: float | None = None,
     near: float | None = None,
     tol: float | None = None,
+    volatile: bool = False,
     glue: bool = True,
 ) -> Claim:
     """Check that ``value`` satisfies every stated condition, and glue it as ``name``.
@@ -161,6 +163,9 @@ def claim(
         ``value < below``.
     near, tol
         A tolerance: ``abs(value - near) <= tol``. Both or neither.
+    volatile
+        The value depends on the machine (a time, a speed): still checked, but
+        left out when two builds are compared for identical numbers.
     glue
         Glue the value for the prose (needs myst-nb). Tests pass ``glue=False``.
 
@@ -226,7 +231,7 @@ def claim(
         )
     text = _format(name, value, fmt)
     condition = "value " + " and ".join(text for text, _ in conditions)
-    return _record(Claim(name, number, text, condition, _state["chapter"]), glue)
+    return _record(Claim(name, number, text, condition, _state["chapter"], bool(volatile)), glue)
 
 
 def claim_order(
@@ -236,6 +241,7 @@ def claim_order(
     *,
     margin: float = 0.0,
     fmt: str = ".3g",
+    volatile: bool = False,
     glue: bool = True,
 ) -> Claim:
     """Check that one result beats another by more than ``margin``; glue the difference.
@@ -248,7 +254,7 @@ def claim_order(
         ``(label, value)`` pairs; the claim is ``higher > lower + margin``.
     margin
         How much better ``higher`` must be (0 means strictly better).
-    fmt, glue
+    fmt, volatile, glue
         As in :func:`claim`.
 
     Examples
@@ -279,4 +285,5 @@ def claim_order(
         difference = 0.0
     text = _format(name, difference, fmt)
     condition = f"{hi_label} > {lo_label} + {gap:g}"
-    return _record(Claim(name, difference, text, condition, _state["chapter"]), glue)
+    claimed = Claim(name, difference, text, condition, _state["chapter"], bool(volatile))
+    return _record(claimed, glue)
