@@ -85,7 +85,7 @@ def docs(session: nox.Session) -> None:
     env = _book_env(session)
     env.pop("MPLBACKEND")
     session.run(
-        "sphinx-build", "-b", "html", "-W", "-n", "--keep-going",
+        str(BOOK_ENV / "bin" / "sphinx-build"), "-b", "html", "-W", "-n", "--keep-going",
         *_posargs(session), "docs", str(BUILD / "html"),
         env=env, external=True,
     )  # fmt: skip
@@ -96,7 +96,7 @@ def docs(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the unit tests and the doctests in src/dlguide."""
     env = _book_env(session)
-    session.run("pytest", *_posargs(session), env=env, external=True)
+    session.run(str(BOOK_ENV / "bin" / "pytest"), *_posargs(session), env=env, external=True)
 
 
 @nox.session
