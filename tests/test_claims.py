@@ -282,11 +282,28 @@ class TestRecording:
             "text": "91.2%",
             "condition": "value >= 0.9",
             "chapter": "demo",
+            "volatile": False,
         }
         assert recorded["gain"]["value"] == pytest.approx(0.12)
         assert recorded["gain"]["text"] == "12%"
         assert recorded["gain"]["condition"] == "deep > shallow + 0"
         assert sorted(p.name for p in folder.iterdir()) == ["demo.json"]
+
+    def test_volatile_claims_are_marked(self, tmp_path, monkeypatch):
+        monkeypatch.setenv("DLGUIDE_CLAIMS_DIR", str(tmp_path))
+        assert claim("seconds", 3.2, at_most=60, volatile=True, glue=False).volatile is True
+        assert claim_order("faster", ("a", 2.0), ("b", 1.0), volatile=True, glue=False).volatile
+        assert claim("acc", 0.9, at_least=0.5, glue=False).volatile is False
+        recorded = json.loads((tmp_path / "tests.json").read_text())
+        assert {name: item["volatile"] for name, item in recorded.items()} == {
+            "seconds": True,
+            "faster": True,
+            "acc": False,
+        }
+
+    def test_volatile_claims_are_still_checked(self):
+        with pytest.raises(ClaimError, match=r"^claim 'seconds' in chapter 'tests' does not hold"):
+            claim("seconds", 90.0, at_most=60, volatile=True, glue=False)
 
     def test_failed_claim_is_not_recorded(self, tmp_path, monkeypatch):
         monkeypatch.setenv("DLGUIDE_CLAIMS_DIR", str(tmp_path))

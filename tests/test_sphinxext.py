@@ -59,7 +59,9 @@ def _project(root: Path, page: str) -> Path:
 
 def _build(src: Path) -> subprocess.CompletedProcess:
     out = src.parent / "_build" / "html"
+    # As `nox -s docs` does: no claims folder from outside, the kernels' own matplotlib backend.
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLGUIDE_")}
+    env.pop("MPLBACKEND", None)
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", src, out],
         capture_output=True,
