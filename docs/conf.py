@@ -46,6 +46,7 @@ repository_url = os.environ.get("DLGUIDE_REPOSITORY_URL", "https://github.com/dl
 html_theme = "sphinx_book_theme"
 html_title = "dlguide: an executable guide to deep learning"
 html_static_path = ["_static"]
+html_css_files = ["dlguide.css"]
 html_last_updated_fmt = ""
 html_theme_options = {
     "repository_url": repository_url,

@@ -146,10 +146,6 @@ class TestBadArguments:
         with pytest.raises(ValueError, match=r"must be a finite number, got nan"):
             claim("acc", 0.5, glue=False, **{keyword: math.nan})
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug in claims.claim: a bad bound is reported as 'bound >=' instead of 'at_least'",
-    )
     def test_bad_bound_names_its_argument(self):
         with pytest.raises(TypeError, match=r"^at_least must be a real number"):
             claim("acc", 0.5, at_least="1", glue=False)

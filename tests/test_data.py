@@ -250,10 +250,6 @@ class TestLoadAnimalShapes:
             with pytest.raises(ValueError, match="read-only"):
                 array[0] = 1
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug in load_animal_shapes: boolean indexing copies, so train/test are writable",
-    )
     @pytest.mark.parametrize("split", ["train", "test"])
     def test_train_and_test_are_read_only(self, split):
         data = load_animal_shapes(split)
@@ -281,9 +277,6 @@ class TestLoadAnimalShapes:
         with pytest.raises(ValueError, match=r"^test_fraction must be strictly between 0 and 1"):
             load_animal_shapes("test", test_fraction=fraction)
 
-    @pytest.mark.xfail(
-        strict=True, reason="bug in load_animal_shapes: a tiny test_fraction empties a split"
-    )
     @pytest.mark.parametrize(("split", "fraction"), [("test", 0.0001), ("train", 0.9996)])
     def test_a_fraction_that_empties_a_split_is_refused(self, split, fraction):
         with pytest.raises(ValueError, match=r"^test_fraction"):

@@ -126,9 +126,6 @@ class TestLayerRepresentations:
         ):
             layer_representations(silhouette_cnn(), x)
 
-    @pytest.mark.xfail(
-        strict=True, reason="bug in layer_representations: the dtype of x is not checked"
-    )
     def test_integer_x_names_x(self):
         with pytest.raises((TypeError, ValueError), match=r"^x must be a float tensor"):
             layer_representations(silhouette_cnn(), torch.zeros(1, 1, 28, 28, dtype=torch.uint8))

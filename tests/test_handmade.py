@@ -163,10 +163,6 @@ class TestAgainstReference:
             shape_features(images), shape_features(images.astype(np.float32) / 255), rtol=1e-6
         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug in shape_features: ink is scaled by the batch's maximum, not each image's",
-    )
     def test_features_of_an_image_do_not_depend_on_the_batch(self):
         dark = _image((slice(5, 10), slice(5, 20)))
         faint = _image((slice(10, 20), slice(3, 8)), value=100)
@@ -203,7 +199,6 @@ class TestBadInput:
         with pytest.raises(ValueError, match=r"^images must not be blank; image 1 has no ink$"):
             shape_features(images)
 
-    @pytest.mark.xfail(strict=True, reason="bug in shape_features: negative ink is not refused")
     @pytest.mark.parametrize("low", [-1.0, -255.0])
     def test_negative_values(self, low):
         images = np.zeros((1, 8, 8))

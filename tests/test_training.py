@@ -145,13 +145,11 @@ class TestFitClassifier:
         with pytest.raises(TypeError, match=r"^give both x_test and y_test, or neither$"):
             fit_classifier(torch.nn.Linear(2, 2), x, y, **{which: x if which == "x_test" else y})
 
-    @pytest.mark.xfail(strict=True, reason="bug in fit_classifier: y_test is not checked")
     def test_y_test_of_the_wrong_length(self):
         x, y = _separable(8)
         with pytest.raises(ValueError, match=r"y_test"):
             fit_classifier(torch.nn.Linear(2, 2), x, y, epochs=1, x_test=x, y_test=y[:1])
 
-    @pytest.mark.xfail(strict=True, reason="bug in fit_classifier: labels are not range-checked")
     def test_labels_out_of_range(self):
         x, y = _separable(8)
         with pytest.raises(ValueError, match=r"^y must"):
@@ -212,9 +210,6 @@ class TestPredictProba:
         with pytest.raises(TypeError, match=r"^batch_size must be an integer"):
             predict_proba(model, torch.zeros(1, 2), batch_size=2.0)
 
-    @pytest.mark.xfail(
-        strict=True, reason="bug in predict_proba: empty x fails inside torch.cat, not naming x"
-    )
     def test_empty_input_names_x(self):
         with pytest.raises(ValueError, match=r"^x must"):
             predict_proba(torch.nn.Linear(2, 2), torch.zeros(0, 2))

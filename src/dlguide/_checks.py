@@ -86,6 +86,8 @@ def check_array(
     min_len
         The smallest allowed length of the first axis.
     """
+    if kind not in ("numeric", "integer", "any"):
+        raise ValueError(f"kind must be 'numeric', 'integer' or 'any', got {kind!r}")
     if not isinstance(value, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {describe(value)}")
     if ndim is not None:

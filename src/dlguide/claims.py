@@ -194,16 +194,16 @@ def claim(
     name = _check_name(name)
     number = check_real("value", value)
     bounds = {
-        ">=": at_least,
-        "<=": at_most,
-        ">": above,
-        "<": below,
+        ">=": ("at_least", at_least),
+        "<=": ("at_most", at_most),
+        ">": ("above", above),
+        "<": ("below", below),
     }
     conditions: list[tuple[str, bool]] = []
-    for op, bound in bounds.items():
+    for op, (arg, bound) in bounds.items():
         if bound is None:
             continue
-        limit = check_real(f"bound {op}", bound)
+        limit = check_real(arg, bound)
         holds = {
             ">=": number >= limit,
             "<=": number <= limit,

@@ -84,15 +84,22 @@ def layer_representations(model: Any, x: Any) -> dict[str, np.ndarray]:
         : len(LAYER_NAMES) - 1
     ] != list(LAYER_NAMES[1:]):
         raise TypeError(f"model must be a network from silhouette_cnn(), got {describe(model)}")
-    if not isinstance(x, torch.Tensor) or x.ndim != 4 or x.shape[1:] != (1, 28, 28):
+    if (
+        not isinstance(x, torch.Tensor)
+        or not x.is_floating_point()
+        or x.ndim != 4
+        or x.shape[1:] != (1, 28, 28)
+    ):
         raise ValueError(f"x must be a float tensor of shape (n, 1, 28, 28), got {describe(x)}")
     out = {"pixels": x.flatten(1).numpy()}
+    was_training = model.training
     model.eval()
     with torch.no_grad():
         h = x
         for name in LAYER_NAMES[1:]:
             h = getattr(model, name)(h)
             out[name] = h.flatten(1).numpy()
+    model.train(was_training)
     return out
 
 

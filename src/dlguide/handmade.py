@@ -57,10 +57,15 @@ def shape_features(images: np.ndarray) -> np.ndarray:
     if height < _BINS or width < _BINS:
         raise ValueError(f"images must be at least {_BINS}x{_BINS} pixels, got {height}x{width}")
     ink = stack.astype(np.float64)
-    ink /= max(float(ink.max()), 1.0)
+    if np.any(ink < 0):
+        raise ValueError(
+            f"images must not have negative values (0 is background), got {ink.min():g}"
+        )
+    peak = ink.max(axis=(1, 2))
+    if np.any(peak == 0):
+        raise ValueError(f"images must not be blank; image {int(np.argmax(peak == 0))} has no ink")
+    ink /= peak[:, None, None]  # each image on its own scale: features must not depend on the batch
     mass = ink.sum(axis=(1, 2))
-    if np.any(mass == 0):
-        raise ValueError(f"images must not be blank; image {int(np.argmax(mass == 0))} has no ink")
     rows = (np.arange(height) + 0.5) / height
     cols = (np.arange(width) + 0.5) / width
     row_profile = ink.sum(axis=2) / mass[:, None]

@@ -9,6 +9,7 @@ is not shown twice.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -81,6 +82,16 @@ def use_book_style() -> None:
     mpl.rcParams.update(style)
 
 
+def _check_inches(**sizes: float | None) -> None:
+    for arg, size in sizes.items():
+        if size is None:
+            continue
+        if isinstance(size, bool) or not isinstance(size, numbers.Real):
+            raise TypeError(f"{arg} must be a number of inches, got {describe(size)}")
+        if not np.isfinite(size) or size <= 0:
+            raise ValueError(f"{arg} must be a positive, finite number of inches, got {size}")
+
+
 def new_figure(
     nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: float | None = None
 ) -> tuple[Any, Any]:
@@ -96,11 +107,7 @@ def new_figure(
 
     nrows = check_int("nrows", nrows, minimum=1)
     ncols = check_int("ncols", ncols, minimum=1)
-    for arg, size in (("width", width), ("height", height)):
-        if size is not None and (isinstance(size, bool) or not isinstance(size, (int, float))):
-            raise TypeError(f"{arg} must be a number of inches, got {describe(size)}")
-        if size is not None and size <= 0:
-            raise ValueError(f"{arg} must be positive, got {size}")
+    _check_inches(width=width, height=height)
     if height is None:
         height = 3.4 * nrows
     use_book_style()
@@ -174,8 +181,13 @@ def bar_chart(
         raise ValueError(f"labels has {len(names)} entries but values has {len(heights)}")
     if colors is None:
         colors = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    check_str("fmt", fmt)
+    try:
+        texts = [format(h, fmt) for h in heights]
+    except ValueError as exc:
+        raise ValueError(f"fmt {fmt!r} is not a valid format for the values: {exc}") from None
     bars = ax.bar(names, heights, color=list(colors))
-    ax.bar_label(bars, labels=[format(h, fmt) for h in heights], padding=2)
+    ax.bar_label(bars, labels=texts, padding=2)
     ax.set_ylabel(check_str("ylabel", ylabel))
     ax.grid(axis="x", visible=False)
     if title:
@@ -207,6 +219,7 @@ def image_grid(
     ncols = check_int("ncols", ncols, minimum=1)
     if titles is not None and len(titles) != len(stack):
         raise ValueError(f"titles has {len(titles)} entries but images has {len(stack)}")
+    _check_inches(width=width)
     ncols = min(ncols, len(stack))
     nrows = -(-len(stack) // ncols)
     cell = width / ncols

@@ -99,8 +99,23 @@ def fit_classifier(
         raise ValueError(f"lr must be positive, got {lr}")
     if (x_test is None) != (y_test is None):
         raise TypeError("give both x_test and y_test, or neither")
+    if y_test is not None:
+        if not isinstance(x_test, torch.Tensor) or not x_test.is_floating_point():
+            raise TypeError(f"x_test must be a float torch.Tensor, got {describe(x_test)}")
+        check_array("y_test", y_test, ndim=1, kind="integer")
+        check_same_length(x_test=x_test, y_test=y_test)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        n_classes = model(x[:1]).shape[1]
+    model.train(was_training)
+    if labels.min() < 0 or labels.max() >= n_classes:
+        raise ValueError(
+            f"y must hold class ids from 0 to {n_classes - 1} (the model has {n_classes} "
+            f"outputs), got values from {labels.min()} to {labels.max()}"
+        )
 
-    targets = torch.from_numpy(np.asarray(labels, dtype=np.int64))
+    targets = torch.tensor(labels, dtype=torch.long)  # a copy: the labels may be read-only
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
     start = time.perf_counter()
@@ -140,6 +155,8 @@ def predict_proba(model: Any, x: Any, *, batch_size: int = 1024) -> np.ndarray:
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         raise TypeError(f"x must be a float torch.Tensor, got {describe(x)}")
     batch_size = check_int("batch_size", batch_size, minimum=1)
+    if len(x) == 0:
+        raise ValueError(f"x must hold at least one example, got shape {tuple(x.shape)}")
     was_training = model.training
     model.eval()
     with torch.no_grad():

@@ -141,8 +141,17 @@ def load_animal_shapes(split: str = "train", *, test_fraction: float = 0.2) -> I
     for label in range(len(ANIMAL_CLASSES)):
         members = np.flatnonzero(labels == label)
         n_test = round(len(members) * fraction)
+        if not 0 < n_test < len(members):
+            side = "test" if n_test == 0 else "training"
+            raise ValueError(
+                f"test_fraction {fraction} leaves no {side} images of class "
+                f"{ANIMAL_CLASSES[label]!r}"
+            )
         test_index.append(rng.permutation(members)[:n_test])
     in_test = np.zeros(len(labels), dtype=bool)
     in_test[np.concatenate(test_index)] = True
     chosen = in_test if split == "test" else ~in_test
-    return ImageData(images[chosen], labels[chosen], ANIMAL_CLASSES)
+    images, labels = images[chosen], labels[chosen]  # indexing copies: lock the copies too
+    images.setflags(write=False)
+    labels.setflags(write=False)
+    return ImageData(images, labels, ANIMAL_CLASSES)
