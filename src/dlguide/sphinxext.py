@@ -100,6 +100,9 @@ def _kernel_environment(app: Any, config: Any) -> None:
             "TOKENIZERS_PARALLELISM": "false",
             "TQDM_DISABLE": "1",
             "PYTHONHASHSEED": "0",
+            # NumPy/SciPy's OpenBLAS on one thread: on a busy machine its spinning
+            # threads can make a 1-second PCA take minutes (torch keeps its own pool).
+            "OPENBLAS_NUM_THREADS": "1",
             # debugpy warns on stderr about frozen modules when a kernel starts.
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
