@@ -103,6 +103,9 @@ def _kernel_environment(app: Any, config: Any) -> None:
             # NumPy/SciPy's OpenBLAS on one thread: on a busy machine its spinning
             # threads can make a 1-second PCA take minutes (torch keeps its own pool).
             "OPENBLAS_NUM_THREADS": "1",
+            # torch's OpenMP threads sleep rather than spin while they wait: on a busy
+            # machine spinning threads steal each other's time (seen: 30x slower training).
+            "OMP_WAIT_POLICY": "PASSIVE",
             # debugpy warns on stderr about frozen modules when a kernel starts.
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         }
