@@ -31,6 +31,7 @@ nb_execution_raise_on_error = True  # a cell that raises fails the build
 nb_execution_show_tb = True  # ...and the traceback is printed in the build log
 nb_output_stderr = "warn"  # anything on stderr becomes a warning, and -W makes it an error
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown that cells display may hold tables
 nb_execution_excludepatterns = []
 
 # --- References --------------------------------------------------------------------------
