@@ -25,7 +25,7 @@ from dlguide.data import (
     load_animal_shapes,
 )
 from dlguide.data._package_files import package_file
-from dlguide.data.sources import COLUMNS, sources_table
+from dlguide.data.sources import sources_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -320,24 +320,21 @@ class TestSources:
         with pytest.raises(AttributeError):
             SOURCES[0].licence = "none"
 
-    def test_as_row_follows_the_columns(self):
+    def test_as_markdown_shows_every_field(self):
         source = Source("Name", "pkg==1.0", "MIT", "things", "Someone (2025).", "Chapter")
-        row = source.as_row()
-        assert len(row) == len(COLUMNS)
-        assert dict(zip(COLUMNS, row)) == {
-            "Source": "Name",
-            "Install": "`pkg==1.0`",
-            "Licence": "MIT",
-            "What it is": "things",
-            "Citation": "Someone (2025).",
-            "Used in": "Chapter",
-        }
+        assert source.as_markdown().splitlines() == [
+            "### Name",
+            "",
+            "- **What it is:** things",
+            "- **Licence:** MIT",
+            "- **Installed with:** `pip install pkg==1.0`",
+            "- **Used in:** Chapter",
+            "- **Citation:** Someone (2025).",
+        ]
 
-    def test_sources_table_is_a_markdown_table_of_every_source(self):
-        lines = sources_table().split("\n")
-        assert lines[0] == "| " + " | ".join(COLUMNS) + " |"
-        assert lines[1] == "|" + "---|" * len(COLUMNS)
-        assert len(lines) == 2 + len(SOURCES)
-        for line, source in zip(lines[2:], SOURCES):
-            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
-            assert cells == source.as_row()
+    def test_sources_markdown_has_a_section_for_every_source(self):
+        text = sources_markdown()
+        assert text.split("\n\n### ")[0].startswith("### ")
+        assert text.count("### ") == len(SOURCES)
+        for source in SOURCES:
+            assert source.as_markdown() in text

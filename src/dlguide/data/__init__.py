@@ -8,7 +8,7 @@ generated from it.
 
 from dlguide.data._package_files import DataError
 from dlguide.data.animals import ANIMAL_CLASSES, ImageData, load_animal_shapes
-from dlguide.data.sources import SOURCES, Source, sources_table
+from dlguide.data.sources import SOURCES, Source, sources_markdown
 
 __all__ = [
     "ANIMAL_CLASSES",
@@ -17,5 +17,5 @@ __all__ = [
     "ImageData",
     "Source",
     "load_animal_shapes",
-    "sources_table",
+    "sources_markdown",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["COLUMNS", "SOURCES", "Source", "sources_table"]
+__all__ = ["SOURCES", "Source", "sources_markdown"]
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,19 @@ class Source:
     citation: str
     used_in: str
 
-    def as_row(self) -> list[str]:
-        """Return the fields in the order of :data:`COLUMNS`."""
-        return [self.name, f"`{self.package}`", self.licence, self.content, self.citation,
-                self.used_in]  # fmt: skip
-
-
-#: Column headings for a table of sources.
-COLUMNS = ("Source", "Install", "Licence", "What it is", "Citation", "Used in")
+    def as_markdown(self) -> str:
+        """Return a Markdown section describing this source."""
+        return "\n".join(
+            [
+                f"### {self.name}",
+                "",
+                f"- **What it is:** {self.content}",
+                f"- **Licence:** {self.licence}",
+                f"- **Installed with:** `pip install {self.package}`",
+                f"- **Used in:** {self.used_in}",
+                f"- **Citation:** {self.citation}",
+            ]
+        )
 
 
 SOURCES: tuple[Source, ...] = (
@@ -43,14 +48,12 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
-def sources_table() -> str:
-    """Return :data:`SOURCES` as a Markdown table, for the "Data and licences" page.
+def sources_markdown() -> str:
+    """Return every source in :data:`SOURCES` as Markdown, for the "Data and licences" page.
 
     Examples
     --------
-    >>> print(sources_table().splitlines()[0])
-    | Source | Install | Licence | What it is | Citation | Used in |
+    >>> print(sources_markdown().splitlines()[0])
+    ### Animal silhouettes (Animal Shape MNIST)
     """
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(source.as_row()) + " |" for source in SOURCES]
-    return "\n".join(lines)
+    return "\n\n".join(source.as_markdown() for source in SOURCES)
