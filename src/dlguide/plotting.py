@@ -20,6 +20,7 @@ from dlguide._checks import check_array, check_int, check_same_length, check_str
 __all__ = [
     "PALETTE",
     "bar_chart",
+    "decision_regions",
     "glue_figure",
     "image_grid",
     "line_chart",
@@ -298,3 +299,76 @@ def glue_figure(name: str, fig: Any) -> None:
         raise TypeError(f"fig must be a matplotlib Figure, got {describe(fig)}")
     glue(name, fig, display=False)
     plt.close(fig)
+
+
+def decision_regions(
+    ax: Any,
+    predict: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    resolution: int = 150,
+    padding: float = 0.5,
+    title: str | None = None,
+) -> Any:
+    """Shade the class that ``predict`` gives to every point of the plane, and scatter ``x``.
+
+    Parameters
+    ----------
+    ax
+        The matplotlib axes to draw on.
+    predict
+        A function from an array of points ``(m, 2)`` to integer class labels ``(m,)``.
+    x, y
+        Two-dimensional points ``(n, 2)`` and their integer labels ``(n,)``.
+    resolution
+        Grid points along each axis.
+    padding
+        Margin around the points, in data units.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> points = np.array([[0.0, 0.0], [1.0, 1.0]]); labels = np.array([0, 1])
+    >>> _ = decision_regions(ax, lambda p: (p[:, 0] > 0.5).astype(int), points, labels)
+    >>> len(ax.collections) >= 3  # the shaded regions and one scatter per class
+    True
+    """
+    points = check_array("x", x, ndim=2)
+    if points.shape[1] != 2:
+        raise ValueError(f"x must have two columns (points in the plane), got shape {points.shape}")
+    labels = check_array("y", y, ndim=1, kind="integer")
+    check_same_length(x=points, y=labels)
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of an (m, 2) array, got {describe(predict)}")
+    resolution = check_int("resolution", resolution, minimum=2)
+    if isinstance(padding, bool) or not isinstance(padding, numbers.Real) or not padding >= 0:
+        raise ValueError(f"padding must be a non-negative number, got {describe(padding)}")
+    lo, hi = points.min(axis=0) - padding, points.max(axis=0) + padding
+    gx, gy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    regions = np.asarray(predict(grid))
+    if regions.shape != (len(grid),):
+        raise ValueError(
+            f"predict must return one label per point, shape ({len(grid)},), got {regions.shape}"
+        )
+    classes = np.unique(labels)
+    from matplotlib.colors import ListedColormap
+
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(classes))]
+    index = np.searchsorted(classes, regions.astype(labels.dtype)).clip(0, len(classes) - 1)
+    ax.contourf(gx, gy, index.reshape(gx.shape), levels=np.arange(len(classes) + 1) - 0.5,
+                cmap=ListedColormap(colours), alpha=0.25)  # fmt: skip
+    for k, label in enumerate(classes):
+        members = points[labels == label]
+        ax.scatter(members[:, 0], members[:, 1], s=10, color=colours[k], edgecolor="white",
+                   linewidth=0.3, label=f"class {label}")  # fmt: skip
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
