@@ -367,3 +367,30 @@ class TestDecisionRegions:
         with pytest.raises(TypeError, match=r"^y must have an integer dtype"):
             decision_regions(ax, ok, x, y.astype(float))
         plt.close(fig)
+
+
+class TestGraphDiagram:
+    def test_draws_nodes_and_arrows(self):
+        from dlguide.plotting import graph_diagram
+
+        nodes = {"a": (0.1, 0.5, "a"), "b": (0.5, 0.5, "b = 2a"), "c": (0.9, 0.5, "c")}
+        fig = graph_diagram(nodes, [("a", "b"), ("b", "c")], highlight=["a"])
+        ax = fig.axes[0]
+        texts = sorted(t.get_text() for t in ax.texts)
+        assert texts == ["", "", "a", "b = 2a", "c"]  # two arrows (annotations) and three nodes
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import graph_diagram
+
+        nodes = {"a": (0.1, 0.5, "a")}
+        with pytest.raises(TypeError, match=r"^nodes must be a non-empty mapping"):
+            graph_diagram({}, [])
+        with pytest.raises(ValueError, match=r"^edge \('a', 'z'\) names 'z'"):
+            graph_diagram(nodes, [("a", "z")])
+        with pytest.raises(ValueError, match=r"^nodes\['a'\] must have x and y between 0 and 1"):
+            graph_diagram({"a": (1.5, 0.5, "a")}, [])
+        with pytest.raises(TypeError, match=r"^nodes\['a'\] must be an \(x, y, text\) tuple"):
+            graph_diagram({"a": (0.1, 0.5)}, [])
+        with pytest.raises(ValueError, match=r"^highlight names \['q'\]"):
+            graph_diagram(nodes, [], highlight=["q"])

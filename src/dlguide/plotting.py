@@ -22,6 +22,7 @@ __all__ = [
     "bar_chart",
     "decision_regions",
     "glue_figure",
+    "graph_diagram",
     "image_grid",
     "line_chart",
     "nested_regions",
@@ -372,3 +373,78 @@ def decision_regions(
     if title:
         ax.set_title(title)
     return ax
+
+
+def graph_diagram(
+    nodes: Mapping[str, tuple[float, float, str]],
+    edges: Sequence[tuple[str, str]],
+    *,
+    width: float = 7.0,
+    height: float = 3.0,
+    highlight: Sequence[str] = (),
+) -> Any:
+    """Draw a small directed graph (for example, a computational graph) and return the figure.
+
+    Parameters
+    ----------
+    nodes
+        Name -> ``(x, y, text)``: where the node's box goes, in axes coordinates
+        from 0 to 1, and the (possibly multi-line) text inside it.
+    edges
+        ``(from, to)`` pairs of node names; each is drawn as an arrow.
+    width, height
+        Figure size in inches.
+    highlight
+        Names of nodes to draw in the accent colour (e.g. the parameters).
+
+    Examples
+    --------
+    >>> fig = graph_diagram({"x": (0.1, 0.5, "x"), "y": (0.9, 0.5, "y = 2x")}, [("x", "y")])
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)  # the arrow is an empty annotation
+    ['', 'x', 'y = 2x']
+    """
+    if not isinstance(nodes, Mapping) or not nodes:
+        raise TypeError(f"nodes must be a non-empty mapping name -> (x, y, text), got "
+                        f"{describe(nodes)}")  # fmt: skip
+    for name, spec in nodes.items():
+        if not (isinstance(spec, tuple) and len(spec) == 3):
+            raise TypeError(f"nodes[{name!r}] must be an (x, y, text) tuple, got {describe(spec)}")
+        for coord in spec[:2]:
+            if (
+                isinstance(coord, bool)
+                or not isinstance(coord, numbers.Real)
+                or not 0 <= coord <= 1
+            ):
+                raise ValueError(
+                    f"nodes[{name!r}] must have x and y between 0 and 1, got {spec[:2]}"
+                )
+        check_str(f"nodes[{name!r}] text", spec[2])
+    for edge in edges:
+        if not (isinstance(edge, tuple) and len(edge) == 2):
+            raise TypeError(f"edges must be (from, to) pairs, got {describe(edge)}")
+        for end in edge:
+            if end not in nodes:
+                raise ValueError(f"edge {edge} names {end!r}, which is not one of the nodes")
+    unknown = [name for name in highlight if name not in nodes]
+    if unknown:
+        raise ValueError(f"highlight names {unknown}, which are not nodes")
+    _check_inches(width=width, height=height)
+    fig, ax = new_figure(width=width, height=height)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    boxes = {}
+    for name, (x, y, text) in nodes.items():
+        colour = PALETTE[1] if name in highlight else PALETTE[0]
+        boxes[name] = ax.text(
+            x, y, text, ha="center", va="center", fontsize=9,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": colour,
+                  "linewidth": 1.5},
+        )  # fmt: skip
+    for start, end in edges:
+        ax.annotate(
+            "", xy=nodes[end][:2], xytext=nodes[start][:2],
+            arrowprops={"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.2,
+                        "patchA": boxes[start], "patchB": boxes[end], "shrinkA": 4, "shrinkB": 4},
+        )  # fmt: skip
+    return fig
