@@ -323,3 +323,74 @@ class TestGlueFigure:
             glue_figure("", fig)
         with pytest.raises(TypeError, match=r"^name must be a string"):
             glue_figure(None, fig)
+
+
+class TestDecisionRegions:
+    def _data(self):
+        from dlguide.plotting import decision_regions  # noqa: F401
+
+        return np.array([[0.0, 0.0], [1.0, 1.0], [0.2, 0.9]]), np.array([0, 1, 1])
+
+    def test_shades_the_predicted_class(self):
+        from dlguide.plotting import decision_regions
+
+        x, y = self._data()
+        fig, ax = new_figure()
+        calls = []
+
+        def predict(points):
+            calls.append(points.shape)
+            return (points[:, 0] + points[:, 1] > 1).astype(int)
+
+        decision_regions(ax, predict, x, y, resolution=20, padding=0.1)
+        assert calls == [(400, 2)]
+        assert len(ax.collections) >= 3
+        assert ax.get_xlim() == pytest.approx((-0.1, 1.1))
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import decision_regions
+
+        x, y = self._data()
+        fig, ax = new_figure()
+        ok = lambda p: np.zeros(len(p), dtype=int)  # noqa: E731
+        with pytest.raises(ValueError, match=r"^x must have two columns"):
+            decision_regions(ax, ok, np.zeros((3, 3)), y)
+        with pytest.raises(TypeError, match=r"^predict must be a function"):
+            decision_regions(ax, "f", x, y)
+        with pytest.raises(ValueError, match=r"^predict must return one label per point"):
+            decision_regions(ax, lambda p: np.zeros((len(p), 2)), x, y, resolution=5)
+        with pytest.raises(ValueError, match=r"^expected the same number of rows"):
+            decision_regions(ax, ok, x, y[:2])
+        with pytest.raises(ValueError, match=r"^padding must be a non-negative number"):
+            decision_regions(ax, ok, x, y, padding=-1.0)
+        with pytest.raises(TypeError, match=r"^y must have an integer dtype"):
+            decision_regions(ax, ok, x, y.astype(float))
+        plt.close(fig)
+
+
+class TestGraphDiagram:
+    def test_draws_nodes_and_arrows(self):
+        from dlguide.plotting import graph_diagram
+
+        nodes = {"a": (0.1, 0.5, "a"), "b": (0.5, 0.5, "b = 2a"), "c": (0.9, 0.5, "c")}
+        fig = graph_diagram(nodes, [("a", "b"), ("b", "c")], highlight=["a"])
+        ax = fig.axes[0]
+        texts = sorted(t.get_text() for t in ax.texts)
+        assert texts == ["", "", "a", "b = 2a", "c"]  # two arrows (annotations) and three nodes
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import graph_diagram
+
+        nodes = {"a": (0.1, 0.5, "a")}
+        with pytest.raises(TypeError, match=r"^nodes must be a non-empty mapping"):
+            graph_diagram({}, [])
+        with pytest.raises(ValueError, match=r"^edge \('a', 'z'\) names 'z'"):
+            graph_diagram(nodes, [("a", "z")])
+        with pytest.raises(ValueError, match=r"^nodes\['a'\] must have x and y between 0 and 1"):
+            graph_diagram({"a": (1.5, 0.5, "a")}, [])
+        with pytest.raises(TypeError, match=r"^nodes\['a'\] must be an \(x, y, text\) tuple"):
+            graph_diagram({"a": (0.1, 0.5)}, [])
+        with pytest.raises(ValueError, match=r"^highlight names \['q'\]"):
+            graph_diagram(nodes, [], highlight=["q"])

@@ -9,6 +9,11 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.training` -- a plain PyTorch training loop for classifiers
 - :mod:`dlguide.depth` -- why depth matters: layer representations and linear probes
 - :mod:`dlguide.handmade` -- hand-made image features, as classical ML used them
+- :mod:`dlguide.learning_curves` -- accuracy against training-set size, and small models
+- :mod:`dlguide.activations` -- activation functions and their derivatives
+- :mod:`dlguide.mlp` -- a NumPy multilayer perceptron: forward and backward passes
+- :mod:`dlguide.losses` -- loss functions and their gradients
+- :mod:`dlguide.gradient_descent` -- gradient descent on a surface and on a network
 - :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
 
 ``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are

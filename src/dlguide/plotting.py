@@ -20,7 +20,9 @@ from dlguide._checks import check_array, check_int, check_same_length, check_str
 __all__ = [
     "PALETTE",
     "bar_chart",
+    "decision_regions",
     "glue_figure",
+    "graph_diagram",
     "image_grid",
     "line_chart",
     "nested_regions",
@@ -298,3 +300,151 @@ def glue_figure(name: str, fig: Any) -> None:
         raise TypeError(f"fig must be a matplotlib Figure, got {describe(fig)}")
     glue(name, fig, display=False)
     plt.close(fig)
+
+
+def decision_regions(
+    ax: Any,
+    predict: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    resolution: int = 150,
+    padding: float = 0.5,
+    title: str | None = None,
+) -> Any:
+    """Shade the class that ``predict`` gives to every point of the plane, and scatter ``x``.
+
+    Parameters
+    ----------
+    ax
+        The matplotlib axes to draw on.
+    predict
+        A function from an array of points ``(m, 2)`` to integer class labels ``(m,)``.
+    x, y
+        Two-dimensional points ``(n, 2)`` and their integer labels ``(n,)``.
+    resolution
+        Grid points along each axis.
+    padding
+        Margin around the points, in data units.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> points = np.array([[0.0, 0.0], [1.0, 1.0]]); labels = np.array([0, 1])
+    >>> _ = decision_regions(ax, lambda p: (p[:, 0] > 0.5).astype(int), points, labels)
+    >>> len(ax.collections) >= 3  # the shaded regions and one scatter per class
+    True
+    """
+    points = check_array("x", x, ndim=2)
+    if points.shape[1] != 2:
+        raise ValueError(f"x must have two columns (points in the plane), got shape {points.shape}")
+    labels = check_array("y", y, ndim=1, kind="integer")
+    check_same_length(x=points, y=labels)
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of an (m, 2) array, got {describe(predict)}")
+    resolution = check_int("resolution", resolution, minimum=2)
+    if isinstance(padding, bool) or not isinstance(padding, numbers.Real) or not padding >= 0:
+        raise ValueError(f"padding must be a non-negative number, got {describe(padding)}")
+    lo, hi = points.min(axis=0) - padding, points.max(axis=0) + padding
+    gx, gy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    regions = np.asarray(predict(grid))
+    if regions.shape != (len(grid),):
+        raise ValueError(
+            f"predict must return one label per point, shape ({len(grid)},), got {regions.shape}"
+        )
+    classes = np.unique(labels)
+    from matplotlib.colors import ListedColormap
+
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(classes))]
+    index = np.searchsorted(classes, regions.astype(labels.dtype)).clip(0, len(classes) - 1)
+    ax.contourf(gx, gy, index.reshape(gx.shape), levels=np.arange(len(classes) + 1) - 0.5,
+                cmap=ListedColormap(colours), alpha=0.25)  # fmt: skip
+    for k, label in enumerate(classes):
+        members = points[labels == label]
+        ax.scatter(members[:, 0], members[:, 1], s=10, color=colours[k], edgecolor="white",
+                   linewidth=0.3, label=f"class {label}")  # fmt: skip
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def graph_diagram(
+    nodes: Mapping[str, tuple[float, float, str]],
+    edges: Sequence[tuple[str, str]],
+    *,
+    width: float = 7.0,
+    height: float = 3.0,
+    highlight: Sequence[str] = (),
+) -> Any:
+    """Draw a small directed graph (for example, a computational graph) and return the figure.
+
+    Parameters
+    ----------
+    nodes
+        Name -> ``(x, y, text)``: where the node's box goes, in axes coordinates
+        from 0 to 1, and the (possibly multi-line) text inside it.
+    edges
+        ``(from, to)`` pairs of node names; each is drawn as an arrow.
+    width, height
+        Figure size in inches.
+    highlight
+        Names of nodes to draw in the accent colour (e.g. the parameters).
+
+    Examples
+    --------
+    >>> fig = graph_diagram({"x": (0.1, 0.5, "x"), "y": (0.9, 0.5, "y = 2x")}, [("x", "y")])
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)  # the arrow is an empty annotation
+    ['', 'x', 'y = 2x']
+    """
+    if not isinstance(nodes, Mapping) or not nodes:
+        raise TypeError(f"nodes must be a non-empty mapping name -> (x, y, text), got "
+                        f"{describe(nodes)}")  # fmt: skip
+    for name, spec in nodes.items():
+        if not (isinstance(spec, tuple) and len(spec) == 3):
+            raise TypeError(f"nodes[{name!r}] must be an (x, y, text) tuple, got {describe(spec)}")
+        for coord in spec[:2]:
+            if (
+                isinstance(coord, bool)
+                or not isinstance(coord, numbers.Real)
+                or not 0 <= coord <= 1
+            ):
+                raise ValueError(
+                    f"nodes[{name!r}] must have x and y between 0 and 1, got {spec[:2]}"
+                )
+        check_str(f"nodes[{name!r}] text", spec[2])
+    for edge in edges:
+        if not (isinstance(edge, tuple) and len(edge) == 2):
+            raise TypeError(f"edges must be (from, to) pairs, got {describe(edge)}")
+        for end in edge:
+            if end not in nodes:
+                raise ValueError(f"edge {edge} names {end!r}, which is not one of the nodes")
+    unknown = [name for name in highlight if name not in nodes]
+    if unknown:
+        raise ValueError(f"highlight names {unknown}, which are not nodes")
+    _check_inches(width=width, height=height)
+    fig, ax = new_figure(width=width, height=height)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    boxes = {}
+    for name, (x, y, text) in nodes.items():
+        colour = PALETTE[1] if name in highlight else PALETTE[0]
+        boxes[name] = ax.text(
+            x, y, text, ha="center", va="center", fontsize=9,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": colour,
+                  "linewidth": 1.5},
+        )  # fmt: skip
+    for start, end in edges:
+        ax.annotate(
+            "", xy=nodes[end][:2], xytext=nodes[start][:2],
+            arrowprops={"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.2,
+                        "patchA": boxes[start], "patchB": boxes[end], "shrinkA": 4, "shrinkB": 4},
+        )  # fmt: skip
+    return fig

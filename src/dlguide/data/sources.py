@@ -45,6 +45,30 @@ SOURCES: tuple[Source, ...] = (
         ),
         used_in="What is deep learning?",
     ),
+    Source(
+        name="Breast Cancer Wisconsin (Diagnostic)",
+        package="scikit-learn==1.9.1",
+        licence="CC BY 4.0 (UCI Machine Learning Repository)",
+        content="569 tumour samples, 30 features measured from cell-nucleus images, benign or "
+        "malignant",
+        citation=(
+            "W. N. Street, W. H. Wolberg and O. L. Mangasarian, Nuclear feature extraction for "
+            "breast tumor diagnosis, IS&T/SPIE Electronic Imaging 1993; shipped as "
+            "sklearn.datasets.load_breast_cancer."
+        ),
+        used_in="When to use deep learning, and when not",
+    ),
+    Source(
+        name="Optical Recognition of Handwritten Digits",
+        package="scikit-learn==1.9.1",
+        licence="CC BY 4.0 (UCI Machine Learning Repository)",
+        content="1,797 handwritten digits, 8x8 greyscale",
+        citation=(
+            "E. Alpaydin and C. Kaynak, Optical Recognition of Handwritten Digits, UCI Machine "
+            "Learning Repository (1998); shipped as sklearn.datasets.load_digits."
+        ),
+        used_in="How networks learn",
+    ),
 )
 
 

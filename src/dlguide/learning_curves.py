@@ -1,0 +1,261 @@
+"""Learning curves: how a model's test accuracy grows with the size of its training set.
+
+Whether deep learning is the right tool depends on the data: what kind it is
+(pixels or a table of measured features) and how much of it there is. A
+*learning curve* shows both at once: train each model on growing, stratified
+subsets of the same training data and score it on the same test set.
+
+The neural networks here are trained for a fixed number of Adam steps whatever
+the subset size, so a small subset is seen many times and a large one about once
+or twice; this keeps the comparison about data, not about training time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+
+__all__ = [
+    "image_cnn",
+    "image_mlp",
+    "learning_curve",
+    "stratified_subset",
+    "tabular_mlp",
+    "torch_accuracy",
+    "train_steps",
+]
+
+
+def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> np.ndarray:
+    """Return sorted indices of ``per_class`` examples of every class in ``labels``.
+
+    Examples
+    --------
+    >>> labels = np.array([0, 0, 0, 1, 1, 1, 1])
+    >>> idx = stratified_subset(labels, 2, seed=0)
+    >>> np.bincount(labels[idx]).tolist()
+    [2, 2]
+    """
+    labels = check_array("labels", labels, ndim=1, kind="integer")
+    per_class = check_int("per_class", per_class, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < per_class:
+            raise ValueError(
+                f"per_class is {per_class} but class {label} has only {len(members)} examples"
+            )
+        chosen.append(rng.choice(members, per_class, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+def image_mlp(n_inputs: int = 784, n_classes: int = 10, hidden: int = 128) -> Any:
+    """Return a multilayer perceptron for flattened images: one hidden ReLU layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> image_mlp()(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
+    """
+    from torch import nn
+
+    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+    hidden = check_int("hidden", hidden, minimum=1)
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(n_inputs, hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
+    )
+
+
+def image_cnn(n_classes: int = 10) -> Any:
+    """Return a small CNN for 28x28 greyscale images: two conv blocks and a dense layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> image_cnn()(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
+    """
+    from torch import nn
+
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),  # 28 -> 14
+        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 14 -> 7
+        nn.Flatten(), nn.Linear(16 * 7 * 7, 64), nn.ReLU(), nn.Linear(64, n_classes),
+    )  # fmt: skip
+
+
+def tabular_mlp(n_inputs: int, n_classes: int = 2, hidden: int = 64) -> Any:
+    """Return an MLP for a table of features: two hidden ReLU layers.
+
+    Examples
+    --------
+    >>> import torch
+    >>> tabular_mlp(30)(torch.zeros(4, 30)).shape
+    torch.Size([4, 2])
+    """
+    from torch import nn
+
+    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+    hidden = check_int("hidden", hidden, minimum=1)
+    return nn.Sequential(
+        nn.Linear(n_inputs, hidden), nn.ReLU(),
+        nn.Linear(hidden, hidden), nn.ReLU(),
+        nn.Linear(hidden, n_classes),
+    )  # fmt: skip
+
+
+def _check_xy(x: Any, y: np.ndarray) -> Any:
+    import torch
+
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise TypeError(f"x must be a float torch.Tensor, got {describe(x)}")
+    labels = check_array("y", y, ndim=1, kind="integer")
+    check_same_length(x=x, y=labels)
+    return torch.tensor(labels, dtype=torch.long)
+
+
+def train_steps(
+    model: Any,
+    x: Any,
+    y: np.ndarray,
+    *,
+    steps: int = 300,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    weight_decay: float = 0.0,
+    seed: int = 0,
+) -> Any:
+    """Train ``model`` for a fixed number of Adam steps on random mini-batches; return it.
+
+    Each step draws ``batch_size`` examples (all of them if there are fewer), so the
+    training cost does not depend on the size of the training set.
+
+    Examples
+    --------
+    >>> import torch
+    >>> x = torch.tensor([[-2.0], [-1.0], [1.0], [2.0]]); y = np.array([0, 0, 1, 1])
+    >>> model = train_steps(torch.nn.Linear(1, 2), x, y, steps=200, lr=0.05)
+    >>> torch_accuracy(model, x, y)
+    1.0
+    """
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
+    targets = _check_xy(x, y)
+    steps = check_int("steps", steps, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    lr = check_real("lr", lr)
+    if lr <= 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    weight_decay = check_real("weight_decay", weight_decay)
+    if weight_decay < 0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
+    seed = check_int("seed", seed, minimum=0)
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    size = min(batch_size, len(targets))
+    model.train()
+    for _ in range(steps):
+        batch = torch.randperm(len(targets), generator=generator)[:size]
+        loss = torch.nn.functional.cross_entropy(model(x[batch]), targets[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    return model
+
+
+def torch_accuracy(model: Any, x: Any, y: np.ndarray) -> float:
+    """Return the share of ``x`` that ``model`` labels as ``y``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = torch.nn.Linear(1, 2)
+    >>> with torch.no_grad():
+    ...     _ = model.weight.copy_(torch.tensor([[-1.0], [1.0]])); _ = model.bias.zero_()
+    >>> torch_accuracy(model, torch.tensor([[-1.0], [2.0]]), np.array([0, 0]))
+    0.5
+    """
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
+    targets = _check_xy(x, y)
+    model.eval()
+    with torch.no_grad():
+        predicted = model(x).argmax(dim=1)
+    return float((predicted == targets).float().mean())
+
+
+def learning_curve(
+    models: Mapping[str, Callable[[np.ndarray], float]],
+    labels: np.ndarray,
+    sizes: Sequence[int],
+    *,
+    repeats: int = 1,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Score every model on stratified training subsets of growing size.
+
+    Parameters
+    ----------
+    models
+        Name -> function that takes the indices of a training subset, trains a fresh
+        model on those examples, and returns its score on a fixed test set.
+    labels
+        The training labels (integers), used to draw class-balanced subsets.
+    sizes
+        Examples *per class* in each subset, in increasing order.
+    repeats
+        Independent subsets per size; the scores are averaged (useful on small data,
+        where one subset is a noisy sample).
+    seed
+        Base seed of the subsets; repeat ``r`` at size ``i`` uses ``seed + 1000 * r + i``.
+
+    Returns
+    -------
+    dict
+        Name -> array of mean scores, one per size.
+
+    Examples
+    --------
+    >>> labels = np.repeat([0, 1], 10)
+    >>> curve = learning_curve({"size": lambda idx: len(idx)}, labels, [2, 5], repeats=2)
+    >>> curve["size"].tolist()
+    [4.0, 10.0]
+    """
+    if not isinstance(models, Mapping) or not models:
+        raise TypeError(f"models must be a non-empty mapping of name -> function, got "
+                        f"{describe(models)}")  # fmt: skip
+    for name, fit_score in models.items():
+        if not isinstance(name, str) or not callable(fit_score):
+            raise TypeError(f"models must map names to functions, got {name!r}: "
+                            f"{describe(fit_score)}")  # fmt: skip
+    labels = check_array("labels", labels, ndim=1, kind="integer")
+    if isinstance(sizes, str) or not isinstance(sizes, Sequence) or not sizes:
+        raise TypeError(f"sizes must be a non-empty sequence of integers, got {describe(sizes)}")
+    per_class = [check_int("sizes entry", s, minimum=1) for s in sizes]
+    if any(b <= a for a, b in itertools.pairwise(per_class)):
+        raise ValueError(f"sizes must be strictly increasing, got {list(per_class)}")
+    repeats = check_int("repeats", repeats, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    scores = {name: np.zeros((repeats, len(per_class))) for name in models}
+    for r in range(repeats):
+        for i, size in enumerate(per_class):
+            subset = stratified_subset(labels, size, seed=seed + 1000 * r + i)
+            for name, fit_score in models.items():
+                scores[name][r, i] = float(fit_score(subset))
+    return {name: s.mean(axis=0) for name, s in scores.items()}

@@ -1,0 +1,186 @@
+"""Tests of dlguide.learning_curves: subsets, small models, fixed-step training, curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dlguide.learning_curves import (
+    image_cnn,
+    image_mlp,
+    learning_curve,
+    stratified_subset,
+    tabular_mlp,
+    torch_accuracy,
+    train_steps,
+)
+from dlguide.repro import seed_everything
+
+
+def _blobs(n: int = 80, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 2
+    points = rng.normal(size=(n, 3)) + np.where(labels[:, None] == 1, 2.5, -2.5)
+    return torch.tensor(points, dtype=torch.float32), labels.astype(np.int64)
+
+
+class TestStratifiedSubset:
+    def test_balanced_sorted_unique_and_seeded(self):
+        labels = np.repeat([0, 1, 2], [10, 20, 30])
+        idx = stratified_subset(labels, 7, seed=3)
+        assert np.bincount(labels[idx]).tolist() == [7, 7, 7]
+        assert (np.diff(idx) > 0).all()
+        np.testing.assert_array_equal(idx, stratified_subset(labels, 7, seed=3))
+        assert not np.array_equal(idx, stratified_subset(labels, 7, seed=4))
+
+    def test_bad_input(self):
+        labels = np.repeat([0, 1], 5)
+        with pytest.raises(ValueError, match=r"^per_class is 6 but class 0 has only 5"):
+            stratified_subset(labels, 6)
+        with pytest.raises(ValueError, match=r"^per_class must be at least 1, got 0"):
+            stratified_subset(labels, 0)
+        with pytest.raises(TypeError, match=r"^labels must have an integer dtype"):
+            stratified_subset(labels.astype(float), 2)
+        with pytest.raises(TypeError, match=r"^labels must be a NumPy array"):
+            stratified_subset([0, 1], 1)
+        with pytest.raises(ValueError, match=r"^seed must be at least 0"):
+            stratified_subset(labels, 1, seed=-1)
+
+
+class TestModels:
+    def test_shapes_and_sizes(self):
+        assert image_mlp()(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+        assert image_cnn(4)(torch.zeros(3, 1, 28, 28)).shape == (3, 4)
+        mlp = tabular_mlp(30)
+        assert mlp(torch.zeros(5, 30)).shape == (5, 2)
+        # 30*64 + 64 + 64*64 + 64 + 64*2 + 2 weights and biases
+        assert sum(p.numel() for p in mlp.parameters()) == 6274
+
+    @pytest.mark.parametrize(
+        ("factory", "kwargs", "message"),
+        [
+            (image_mlp, {"hidden": 0}, r"^hidden must be at least 1"),
+            (image_mlp, {"n_classes": 1}, r"^n_classes must be at least 2"),
+            (image_cnn, {"n_classes": 2.0}, r"^n_classes must be an integer"),
+            (tabular_mlp, {"n_inputs": 0}, r"^n_inputs must be at least 1"),
+        ],
+    )
+    def test_bad_sizes(self, factory, kwargs, message):
+        with pytest.raises((TypeError, ValueError), match=message):
+            factory(**kwargs)
+
+
+class TestTrainSteps:
+    def test_learns_a_separable_problem(self):
+        seed_everything(0)
+        x, y = _blobs()
+        model = tabular_mlp(3, hidden=8)
+        before = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
+        train_steps(model, x, y, steps=100, lr=0.01)
+        after = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
+        assert after < before / 4
+        x_test, y_test = _blobs(40, seed=1)
+        assert torch_accuracy(model, x_test, y_test) == 1.0
+        assert not model.training
+
+    def test_same_seed_same_weights(self):
+        x, y = _blobs(30)
+        weights = []
+        for seed in (5, 5, 6):
+            torch.manual_seed(0)
+            model = train_steps(torch.nn.Linear(3, 2), x, y, steps=5, batch_size=4, seed=seed)
+            weights.append(model.weight.detach().clone())
+        torch.testing.assert_close(weights[0], weights[1])
+        assert not torch.equal(weights[0], weights[2])
+
+    def test_matches_a_hand_written_adam_loop(self):
+        # With batch_size >= n every step sees all the data: the result must equal plain
+        # full-batch Adam on the same loss.
+        x, y = _blobs(12)
+        torch.manual_seed(0)
+        model = torch.nn.Linear(3, 2)
+        reference = torch.nn.Linear(3, 2)
+        reference.load_state_dict(model.state_dict())
+        train_steps(model, x, y, steps=7, batch_size=100, lr=0.05)
+        opt = torch.optim.Adam(reference.parameters(), lr=0.05)
+        for _ in range(7):
+            # the same examples, in the order train_steps drew them, give the same mean loss
+            loss = torch.nn.functional.cross_entropy(reference(x), torch.from_numpy(y))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        torch.testing.assert_close(model.weight, reference.weight, rtol=1e-5, atol=1e-6)
+
+    def test_bad_input(self):
+        x, y = _blobs(8)
+        model = torch.nn.Linear(3, 2)
+        with pytest.raises(TypeError, match=r"^model must be a torch\.nn\.Module"):
+            train_steps("net", x, y)
+        with pytest.raises(TypeError, match=r"^x must be a float torch\.Tensor"):
+            train_steps(model, x.numpy(), y)
+        with pytest.raises(ValueError, match=r"^expected the same number of rows: x has 8, y has"):
+            train_steps(model, x, y[:7])
+        with pytest.raises(TypeError, match=r"^y must have an integer dtype"):
+            train_steps(model, x, y.astype(float))
+        with pytest.raises(ValueError, match=r"^steps must be at least 1, got 0"):
+            train_steps(model, x, y, steps=0)
+        with pytest.raises(ValueError, match=r"^lr must be positive"):
+            train_steps(model, x, y, lr=0.0)
+        with pytest.raises(ValueError, match=r"^weight_decay must be >= 0"):
+            train_steps(model, x, y, weight_decay=-1.0)
+        with pytest.raises(ValueError, match=r"^lr must be a finite number"):
+            train_steps(model, x, y, lr=float("nan"))
+
+
+class TestTorchAccuracy:
+    def test_against_a_count(self):
+        model = torch.nn.Linear(1, 2)
+        with torch.no_grad():
+            model.weight.copy_(torch.tensor([[-1.0], [1.0]]))
+            model.bias.zero_()
+        x = torch.tensor([[-3.0], [-1.0], [2.0], [4.0]])
+        assert torch_accuracy(model, x, np.array([0, 1, 1, 1])) == 0.75
+
+    def test_bad_input(self):
+        with pytest.raises(TypeError, match=r"^model must be a torch\.nn\.Module"):
+            torch_accuracy(None, torch.zeros(1, 1), np.array([0]))
+        with pytest.raises(ValueError, match=r"^y must have at least 1 rows"):
+            torch_accuracy(torch.nn.Linear(1, 2), torch.zeros(0, 1), np.array([], dtype=int))
+
+
+class TestLearningCurve:
+    def test_calls_each_model_with_balanced_growing_subsets(self):
+        labels = np.repeat([0, 1, 2], 10)
+        seen = []
+
+        def record(idx):
+            seen.append(np.bincount(labels[idx]).tolist())
+            return float(len(idx))
+
+        curve = learning_curve({"n": record, "one": lambda idx: 1.0}, labels, [1, 4], repeats=3)
+        assert curve["n"].tolist() == [3.0, 12.0]
+        assert curve["one"].tolist() == [1.0, 1.0]
+        assert seen == [[1, 1, 1], [4, 4, 4]] * 3
+
+    def test_averages_over_repeats(self):
+        labels = np.repeat([0, 1], 20)
+        curve = learning_curve({"first": lambda idx: float(idx[0])}, labels, [2], repeats=4)
+        firsts = [stratified_subset(labels, 2, seed=1000 * r)[0] for r in range(4)]
+        assert curve["first"][0] == pytest.approx(np.mean(firsts))
+
+    def test_bad_input(self):
+        labels = np.repeat([0, 1], 5)
+        f = {"m": lambda idx: 0.0}
+        with pytest.raises(TypeError, match=r"^models must be a non-empty mapping"):
+            learning_curve({}, labels, [1])
+        with pytest.raises(TypeError, match=r"^models must map names to functions"):
+            learning_curve({"m": 3}, labels, [1])
+        with pytest.raises(ValueError, match=r"^sizes must be strictly increasing, got \[2, 2\]"):
+            learning_curve(f, labels, [2, 2])
+        with pytest.raises(TypeError, match=r"^sizes must be a non-empty sequence"):
+            learning_curve(f, labels, [])
+        with pytest.raises(ValueError, match=r"^repeats must be at least 1"):
+            learning_curve(f, labels, [1], repeats=0)
+        with pytest.raises(ValueError, match=r"^per_class is 6 but class 0 has only 5"):
+            learning_curve(f, labels, [6])
