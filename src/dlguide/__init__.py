@@ -9,6 +9,12 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.training` -- a plain PyTorch training loop for classifiers
 - :mod:`dlguide.depth` -- why depth matters: layer representations and linear probes
 - :mod:`dlguide.handmade` -- hand-made image features, as classical ML used them
+- :mod:`dlguide.convolution` -- convolution by hand: filters, stride, padding, pooling
+- :mod:`dlguide.cnn_models` -- the classic small CNN in Keras and in PyTorch
+- :mod:`dlguide.augmentation` -- Keras augmentation layers, confusion pairs
+- :mod:`dlguide.transfer` -- feature extraction, fine-tuning, learning curves
+- :mod:`dlguide.sequences` -- recurrent character models and gradients in time
+- :mod:`dlguide.attention` -- attention from the formula, an encoder block
 - :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
 
 ``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are
