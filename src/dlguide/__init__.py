@@ -14,6 +14,12 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.mlp` -- a NumPy multilayer perceptron: forward and backward passes
 - :mod:`dlguide.losses` -- loss functions and their gradients
 - :mod:`dlguide.gradient_descent` -- gradient descent on a surface and on a network
+- :mod:`dlguide.convolution` -- convolution by hand: filters, stride, padding, pooling
+- :mod:`dlguide.cnn_models` -- the classic small CNN in Keras and in PyTorch
+- :mod:`dlguide.augmentation` -- Keras augmentation layers, confusion pairs
+- :mod:`dlguide.transfer` -- feature extraction, fine-tuning, learning curves
+- :mod:`dlguide.sequences` -- recurrent character models and gradients in time
+- :mod:`dlguide.attention` -- attention from the formula, an encoder block
 - :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
 
 ``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are

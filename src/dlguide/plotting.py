@@ -20,6 +20,7 @@ from dlguide._checks import check_array, check_int, check_same_length, check_str
 __all__ = [
     "PALETTE",
     "bar_chart",
+    "confusion_heatmap",
     "decision_regions",
     "glue_figure",
     "graph_diagram",
@@ -27,6 +28,7 @@ __all__ = [
     "line_chart",
     "nested_regions",
     "new_figure",
+    "probability_panels",
     "use_book_style",
 ]
 
@@ -448,3 +450,98 @@ def graph_diagram(
                         "patchA": boxes[start], "patchB": boxes[end], "shrinkA": 4, "shrinkB": 4},
         )  # fmt: skip
     return fig
+
+
+def probability_panels(
+    images: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    titles: Sequence[str] | None = None,
+    *,
+    width: float = 7.0,
+) -> Any:
+    """Show each image beside a bar chart of the class probabilities a model gave it.
+
+    Parameters
+    ----------
+    images
+        ``(n, height, width)`` images.
+    probabilities
+        ``(n, n_classes)`` probabilities, one row per image.
+    class_names
+        One name per class (per column of ``probabilities``).
+    titles
+        Optional title above each image.
+
+    Examples
+    --------
+    >>> probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    >>> fig = probability_panels(np.zeros((2, 4, 4)), probs, ["a", "b", "c"])
+    >>> len(fig.axes)
+    4
+    """
+    stack = check_array("images", images, ndim=3)
+    probs = check_array("probabilities", probabilities, ndim=2)
+    check_same_length(images=stack, probabilities=probs)
+    if isinstance(class_names, str) or len(class_names) != probs.shape[1]:
+        raise ValueError(
+            f"class_names must give one name per column of probabilities ({probs.shape[1]}), "
+            f"got {describe(class_names)}"
+        )
+    if probs.min() < 0 or probs.max() > 1:
+        raise ValueError("probabilities must lie between 0 and 1")
+    if titles is not None and len(titles) != len(stack):
+        raise ValueError(f"titles has {len(titles)} entries but images has {len(stack)}")
+    _check_inches(width=width)
+    n = len(stack)
+    fig, axes = new_figure(n, 2, width=width, height=1.9 * n)
+    axes = np.asarray(axes).reshape(n, 2)
+    fig.get_layout_engine().set(wspace=0.05)
+    positions = np.arange(len(class_names))
+    for i in range(n):
+        image_ax, bar_ax = axes[i]
+        image_ax.imshow(stack[i])
+        image_ax.axis("off")
+        if titles is not None:
+            image_ax.set_title(titles[i], fontsize=9, fontweight="normal")
+        colours = [PALETTE[1] if k == probs[i].argmax() else PALETTE[0] for k in positions]
+        bar_ax.barh(positions, probs[i], color=colours)
+        bar_ax.set_yticks(positions, list(class_names), fontsize=8)
+        bar_ax.invert_yaxis()
+        bar_ax.set_xlim(0, 1)
+        bar_ax.xaxis.set_major_formatter("{x:.0%}")
+        bar_ax.grid(axis="y", visible=False)
+    axes[-1, 1].set_xlabel("probability")
+    for ax in axes[:, 0]:
+        ax.set_box_aspect(1)
+    return fig
+
+
+def confusion_heatmap(ax: Any, matrix: np.ndarray, class_names: Sequence[str]) -> Any:
+    """Draw a confusion matrix (rows: true class, columns: predicted) with its counts.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = confusion_heatmap(ax, np.array([[3, 1], [0, 4]]), ["a", "b"])
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['0', '1', '3', '4']
+    """
+    m = check_array("matrix", matrix, ndim=2, kind="integer")
+    if isinstance(class_names, str) or m.shape != (len(class_names), len(class_names)):
+        raise ValueError(
+            f"matrix must be square with one row per class name, got shape {m.shape} "
+            f"and {describe(class_names)}"
+        )
+    ax.imshow(m, cmap="Blues")
+    ticks = np.arange(len(class_names))
+    ax.set_xticks(ticks, list(class_names), rotation=60, ha="right", fontsize=8.5)
+    ax.set_yticks(ticks, list(class_names), fontsize=8.5)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.grid(False)
+    threshold = m.max() / 2
+    for (i, j), count in np.ndenumerate(m):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=7.5,
+                color="white" if count > threshold else "black")  # fmt: skip
+    return ax

@@ -43,7 +43,19 @@ SOURCES: tuple[Source, ...] = (
             "Sina Mohammadi, Animal-Shape: an animal shape extension to MNIST, "
             "Python package animal-shape-mnist 0.39 (2025), MIT licence, copyright SinaSR-6."
         ),
-        used_in="What is deep learning?",
+        used_in=(
+            "What is deep learning?; Convolutional networks; "
+            "Image classification in practice; Transfer learning for images"
+        ),
+    ),
+    Source(
+        name="Sample photograph china.jpg (scikit-learn)",
+        package="scikit-learn==1.9.1",
+        licence="CC BY 2.0",
+        content="a 427x640 colour photograph of a Chinese temple, read with "
+        "sklearn.datasets.load_sample_image",
+        citation="Photograph by danielbuechele on Flickr (CC BY 2.0), shipped with scikit-learn.",
+        used_in="Convolutional networks",
     ),
     Source(
         name="Breast Cancer Wisconsin (Diagnostic)",

@@ -1,0 +1,285 @@
+"""Recurrent networks on characters: data windows, a small language model, and gradients in time.
+
+A recurrent network reads a sequence one step at a time and carries a hidden
+state from each step to the next. :func:`rnn_unrolled` writes that recurrence
+out as a Python loop; :class:`CharModel` wraps PyTorch's ``RNN``, ``LSTM`` or
+``GRU`` as a character-level language model (predict the next character);
+:func:`gradient_by_time` measures how much the loss at the last step depends on
+each earlier input, which shows the vanishing gradients of a simple RNN.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dlguide._checks import check_array, check_int, check_real, check_str, describe
+
+__all__ = [
+    "CELLS",
+    "CharModel",
+    "encode",
+    "generate",
+    "gradient_by_time",
+    "next_char_loss",
+    "random_windows",
+    "rnn_unrolled",
+    "train_language_model",
+]
+
+#: The recurrent cells :class:`CharModel` can use.
+CELLS = ("rnn", "lstm", "gru")
+
+
+def encode(text: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Return ``(ids, alphabet)``: the text as integer ids, and the sorted characters.
+
+    Examples
+    --------
+    >>> ids, alphabet = encode("abba")
+    >>> ids.tolist(), alphabet
+    ([0, 1, 1, 0], ('a', 'b'))
+    """
+    check_str("text", text)
+    alphabet = tuple(sorted(set(text)))
+    lookup = {c: i for i, c in enumerate(alphabet)}
+    return np.array([lookup[c] for c in text], dtype=np.int64), alphabet
+
+
+def random_windows(ids: np.ndarray, length: int, n: int, seed: int = 0) -> tuple[Any, Any]:
+    """Cut ``n`` random windows of ``length + 1`` ids; return inputs and next-character targets.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``x`` of shape ``(n, length)`` and ``y`` of the same shape, ``y[:, t] = x[:, t + 1]``.
+
+    Examples
+    --------
+    >>> x, y = random_windows(np.arange(10), 4, 2)
+    >>> bool((x[:, 1:] == y[:, :-1]).all()), tuple(x.shape)
+    (True, (2, 4))
+    """
+    import torch
+
+    ids = check_array("ids", ids, ndim=1, kind="integer")
+    length = check_int("length", length, minimum=1)
+    n = check_int("n", n, minimum=1)
+    if len(ids) < length + 1:
+        raise ValueError(f"ids has {len(ids)} entries, fewer than length + 1 = {length + 1}")
+    starts = np.random.default_rng(check_int("seed", seed, minimum=0)).integers(
+        0, len(ids) - length, n
+    )
+    windows = torch.from_numpy(np.stack([ids[s : s + length + 1] for s in starts]))
+    return windows[:, :-1], windows[:, 1:]
+
+
+def rnn_unrolled(x: Any, rnn: Any) -> Any:
+    """Run a one-layer ``torch.nn.RNN`` (tanh, batch first) as an explicit loop over time.
+
+    At every step ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``, starting
+    from ``h_0 = 0``; returns every ``h_t``, shape ``(batch, time, hidden)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> rnn = torch.nn.RNN(3, 5, batch_first=True)
+    >>> x = torch.randn(2, 7, 3)
+    >>> bool(torch.allclose(rnn_unrolled(x, rnn), rnn(x)[0], atol=1e-6))
+    True
+    """
+    import torch
+
+    if not isinstance(rnn, torch.nn.RNN) or rnn.num_layers != 1 or not rnn.batch_first:
+        raise TypeError(
+            f"rnn must be a one-layer torch.nn.RNN(batch_first=True), got {describe(rnn)}"
+        )
+    if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[2] != rnn.input_size:
+        raise ValueError(
+            f"x must be a tensor of shape (batch, time, {rnn.input_size}), got {describe(x)}"
+        )
+    h = torch.zeros(x.shape[0], rnn.hidden_size)
+    states = []
+    for t in range(x.shape[1]):
+        h = torch.tanh(x[:, t] @ rnn.weight_ih_l0.T + rnn.bias_ih_l0 + h @ rnn.weight_hh_l0.T
+                       + rnn.bias_hh_l0)  # fmt: skip
+        states.append(h)
+    return torch.stack(states, dim=1)
+
+
+def _torch_module() -> Any:
+    import torch
+
+    return torch.nn.Module
+
+
+class CharModel(_torch_module()):  # type: ignore[misc]
+    """A character-level language model: embedding, one recurrent layer, and a linear output.
+
+    Parameters
+    ----------
+    vocab_size
+        Number of distinct characters.
+    cell
+        ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``.
+    hidden, embed
+        Sizes of the hidden state and of the character embedding.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = CharModel(10, "lstm", hidden=8)
+    >>> model(torch.zeros(2, 5, dtype=torch.long)).shape
+    torch.Size([2, 5, 10])
+    """
+
+    def __init__(self, vocab_size: int, cell: str = "lstm", *, hidden: int = 128,
+                 embed: int = 32) -> None:  # fmt: skip
+        import torch
+
+        super().__init__()
+        vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+        self.cell = check_str("cell", cell, choices=CELLS)
+        hidden = check_int("hidden", hidden, minimum=1)
+        embed = check_int("embed", embed, minimum=1)
+        layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+        self.embed = torch.nn.Embedding(vocab_size, embed)
+        self.recurrent = layer(embed, hidden, batch_first=True)
+        self.output = torch.nn.Linear(hidden, vocab_size)
+
+    def forward(self, ids: Any) -> Any:
+        """Return next-character scores (logits), shape ``(batch, time, vocab_size)``."""
+        return self.output(self.recurrent(self.embed(ids))[0])
+
+
+def next_char_loss(model: Any, x: Any, y: Any) -> float:
+    """Return the mean cross-entropy, in bits per character, of ``model`` on windows ``(x, y)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = CharModel(4, "gru", hidden=4)
+    >>> x, y = random_windows(np.arange(20) % 4, 5, 3)
+    >>> 0 < next_char_loss(model, x, y) < 10
+    True
+    """
+    import torch
+
+    if not isinstance(model, CharModel):
+        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    model.eval()
+    with torch.no_grad():
+        logits = model(x)
+        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten())
+    return float(loss) / float(np.log(2))
+
+
+def train_language_model(
+    model: Any, x: Any, y: Any, *, steps: int = 300, batch_size: int = 32, lr: float = 3e-3,
+    seed: int = 0,
+) -> list[float]:  # fmt: skip
+    """Train ``model`` with Adam on random batches of the windows ``(x, y)``; return the losses.
+
+    Gradients are clipped to norm 1, the usual guard against the exploding
+    gradients of recurrent networks. Losses are in bits per character.
+
+    Examples
+    --------
+    >>> import torch
+    >>> _ = torch.manual_seed(0)
+    >>> x, y = random_windows(np.arange(200) % 5, 10, 64)
+    >>> losses = train_language_model(CharModel(5, "gru", hidden=16), x, y, steps=60)
+    >>> losses[-1] < losses[0] / 3
+    True
+    """
+    import torch
+
+    if not isinstance(model, CharModel):
+        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    steps = check_int("steps", steps, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    lr = check_real("lr", lr)
+    if lr <= 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    model.train()
+    for _ in range(steps):
+        batch = torch.randint(0, len(x), (batch_size,), generator=generator)
+        logits = model(x[batch])
+        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item() / float(np.log(2)))
+    model.eval()
+    return losses
+
+
+def gradient_by_time(model: Any, x: Any) -> np.ndarray:
+    """Norm of the gradient of the last step's loss with respect to each step's input.
+
+    For every window in ``x`` the loss of predicting the character after the
+    last one is differentiated with respect to the embedded input at every time
+    step; returns the mean gradient norm per step, shape ``(time,)``. Steps far
+    from the end with tiny values have (almost) no influence on the prediction.
+
+    Examples
+    --------
+    >>> import torch
+    >>> _ = torch.manual_seed(0)
+    >>> x, _ = random_windows(np.arange(100) % 7, 12, 8)
+    >>> g = gradient_by_time(CharModel(7, "rnn", hidden=16), x)
+    >>> g.shape, bool(g[-1] > g[0])
+    ((12,), True)
+    """
+    import torch
+
+    if not isinstance(model, CharModel):
+        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.is_floating_point():
+        raise ValueError(f"x must be an integer tensor of shape (batch, time), got {describe(x)}")
+    model.eval()
+    embedded = model.embed(x).detach().requires_grad_(True)
+    states = model.recurrent(embedded)[0]
+    logits = model.output(states[:, -1])
+    target = logits.argmax(dim=1)  # the model's own prediction: no labels needed
+    torch.nn.functional.cross_entropy(logits, target, reduction="sum").backward()
+    return embedded.grad.norm(dim=2).mean(dim=0).numpy()
+
+
+def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *,
+             temperature: float = 0.8, seed: int = 0) -> str:  # fmt: skip
+    """Continue ``prompt`` by ``n`` characters, sampling one character at a time.
+
+    Examples
+    --------
+    >>> model = CharModel(3, "lstm", hidden=4)
+    >>> text = generate(model, ("a", "b", "c"), "ab", 10)
+    >>> len(text), set(text) <= {"a", "b", "c"}
+    (12, True)
+    """
+    import torch
+
+    if not isinstance(model, CharModel):
+        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    check_str("prompt", prompt)
+    unknown = sorted(set(prompt) - set(alphabet))
+    if unknown:
+        raise ValueError(f"prompt has characters not in the alphabet: {unknown}")
+    n = check_int("n", n, minimum=1)
+    temperature = check_real("temperature", temperature)
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
+    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    lookup = {c: i for i, c in enumerate(alphabet)}
+    ids = [lookup[c] for c in prompt]
+    model.eval()
+    with torch.no_grad():
+        for _ in range(n):
+            logits = model(torch.tensor([ids[-200:]]))[0, -1] / temperature
+            ids.append(int(torch.multinomial(torch.softmax(logits, 0), 1, generator=generator)))
+    return "".join(alphabet[i] for i in ids)

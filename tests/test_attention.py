@@ -1,0 +1,91 @@
+"""Tests of dlguide.attention: attention from the formula, encodings, blocks, the reverse task."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from dlguide.attention import (
+    EncoderBlock,
+    SequenceTagger,
+    attention,
+    positional_encoding,
+    reverse_task,
+    train_tagger,
+)
+
+
+@pytest.mark.parametrize("shape", [(5, 8), (2, 7, 4), (2, 3, 6, 16)])
+def test_attention_matches_pytorch(shape):
+    torch.manual_seed(0)
+    q, k, v = (torch.randn(shape) for _ in range(3))
+    out, weights = attention(q, k, v)
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(shape[:-1]))
+
+
+def test_attention_by_hand():
+    q = torch.tensor([[1.0, 0.0]])
+    k = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    v = torch.tensor([[10.0], [20.0]])
+    w = math.exp(1 / math.sqrt(2)) / (math.exp(1 / math.sqrt(2)) + 1)
+    out, weights = attention(q, k, v)
+    assert weights[0, 0].item() == pytest.approx(w, rel=1e-6)
+    assert out.item() == pytest.approx(10 * w + 20 * (1 - w), rel=1e-6)
+
+
+def test_positional_encoding_formula():
+    pe = positional_encoding(50, 8)
+    assert pe[7, 2] == pytest.approx(math.sin(7 / 10000 ** (2 / 8)))
+    assert pe[7, 3] == pytest.approx(math.cos(7 / 10000 ** (2 / 8)))
+    assert len({tuple(row.round(6)) for row in pe}) == 50  # every position distinct
+
+
+def test_encoder_block_keeps_shape_and_records_weights():
+    torch.manual_seed(0)
+    block = EncoderBlock(8, heads=2)
+    assert block(torch.randn(3, 5, 8)).shape == (3, 5, 8)
+    assert block.last_weights.shape == (3, 5, 5)
+    torch.testing.assert_close(block.last_weights.sum(-1), torch.ones(3, 5))
+
+
+def test_transformer_without_positions_is_permutation_equivariant():
+    torch.manual_seed(0)
+    block = EncoderBlock(8, heads=2).eval()
+    x = torch.randn(1, 6, 8)
+    order = torch.tensor([3, 1, 5, 0, 2, 4])
+    with torch.no_grad():
+        torch.testing.assert_close(block(x)[:, order], block(x[:, order]), atol=1e-5, rtol=1e-5)
+
+
+def test_reverse_task_and_training():
+    x, y = reverse_task(300, 5, 4, seed=2)
+    assert torch.equal(y, x.flip(1)) and x.max() < 4
+    torch.manual_seed(0)
+    model = SequenceTagger(4, 5, "transformer", dim=32, layers=1)
+    accuracy = train_tagger(model, x, y, steps=200, lr=3e-3)
+    assert np.mean(accuracy[-10:]) > 0.95
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: attention(torch.zeros(2, 3), torch.zeros(2, 4), torch.zeros(2, 3)), ValueError,
+         "same last dimension"),
+        (lambda: attention(np.zeros((2, 3)), torch.zeros(2, 3), torch.zeros(2, 3)), TypeError,
+         "q must be a float tensor"),
+        (lambda: positional_encoding(4, 5), ValueError, "dim must be even"),
+        (lambda: positional_encoding(0, 4), ValueError, "length must be at least 1"),
+        (lambda: EncoderBlock(10, heads=3), ValueError, "divisible"),
+        (lambda: SequenceTagger(5, 4, "gru"), ValueError, "kind must be"),
+        (lambda: reverse_task(3, 1, 4), ValueError, "length must be at least 2"),
+        (lambda: train_tagger(torch.nn.Linear(2, 2), None, None), TypeError, "SequenceTagger"),
+    ],
+)  # fmt: skip
+def test_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -1,0 +1,102 @@
+"""Tests of dlguide.transfer: transfer models, few-shot sampling and learning curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dlguide.cnn_models import torch_classic_cnn
+from dlguide.training import fit_classifier
+from dlguide.transfer import METHODS, few_per_class, learning_curve, transfer_model
+
+
+@pytest.fixture
+def base():
+    torch.manual_seed(0)
+    return torch_classic_cnn(8)
+
+
+def test_feature_extraction_freezes_all_but_the_new_output(base):
+    model = transfer_model(base, "feature extraction", 2)
+    assert model.output.out_features == 2
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    x, y = torch.rand(16, 1, 28, 28), np.arange(16) % 2
+    fit_classifier(model, x, y, epochs=2, batch_size=8)
+    after = model.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed == {"output.weight", "output.bias"}
+    torch.testing.assert_close(model.conv1.weight, base.conv1.weight)  # copied...
+    assert model.conv1.weight is not base.conv1.weight  # ...not shared
+
+
+def test_fine_tuning_starts_from_the_base_and_trains_everything(base):
+    model = transfer_model(base, "fine-tuning", 3)
+    torch.testing.assert_close(model.conv2.weight, base.conv2.weight)
+    assert all(p.requires_grad for p in model.parameters())
+    assert model(torch.zeros(1, 1, 28, 28)).shape == (1, 3)
+
+
+def test_from_scratch_forgets_the_base(base):
+    model = transfer_model(base, "from scratch", 2)
+    assert not torch.allclose(model.conv1.weight, base.conv1.weight)
+    assert all(p.requires_grad for p in model.parameters())
+    custom = transfer_model(base, "from scratch", 2, make_model=lambda n: torch_classic_cnn(n))
+    assert custom.output.out_features == 2
+
+
+def test_base_is_never_changed(base):
+    state = {k: v.clone() for k, v in base.state_dict().items()}
+    for method in METHODS:
+        transfer_model(base, method, 2)
+    assert all(torch.equal(state[k], v) for k, v in base.state_dict().items())
+    assert base.output.out_features == 8
+
+
+def test_few_per_class_is_balanced_and_reproducible():
+    labels = np.repeat([0, 1, 2], [10, 20, 30])
+    index = few_per_class(labels, 5, seed=3)
+    assert np.bincount(labels[index]).tolist() == [5, 5, 5]
+    assert len(set(index.tolist())) == 15
+    np.testing.assert_array_equal(index, few_per_class(labels, 5, seed=3))
+    assert not np.array_equal(index, few_per_class(labels, 5, seed=4))
+
+
+def test_learning_curve_shapes_and_range(base):
+    x, y = torch.rand(24, 1, 28, 28), np.arange(24) % 2
+    curve = learning_curve(base, x, y, x, y, [2, 4], seeds=(0, 1), epochs=1)
+    assert set(curve) == set(METHODS)
+    for accuracies in curve.values():
+        assert accuracies.shape == (2, 2)
+        assert ((accuracies >= 0) & (accuracies <= 1)).all()
+
+
+def test_learning_curve_learns_an_easy_task():
+    torch.manual_seed(0)
+    x = torch.zeros(40, 1, 28, 28)
+    y = np.arange(40) % 2
+    x[y == 1, :, :14] = 1.0  # class 1: top half white
+    curve = learning_curve(torch_classic_cnn(4), x, y, x, y, [10], methods=("from scratch",),
+                           epochs=10)  # fmt: skip
+    assert curve["from scratch"][0, 0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda b: transfer_model(torch.nn.Linear(2, 2), "fine-tuning", 2), TypeError, "base"),
+        (lambda b: transfer_model(b, "distillation", 2), ValueError, "method must be one of"),
+        (lambda b: transfer_model(b, "fine-tuning", 1), ValueError, "n_classes must be at least"),
+        (lambda b: few_per_class(np.array([0, 0, 1]), 2), ValueError, "more than the 1"),
+        (lambda b: few_per_class(np.array([0.0, 1.0]), 1), TypeError, "integer dtype"),
+        (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(4) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2, []),
+         ValueError, "sizes must be"),
+        (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(3) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2, [1]),
+         ValueError, "same number of rows"),
+    ],
+)  # fmt: skip
+def test_bad_input(base, call, error, message):
+    with pytest.raises(error, match=message):
+        call(base)
