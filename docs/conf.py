@@ -14,6 +14,8 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "sphinx.ext.mathjax",
+    "sphinx.ext.autodoc",  # the API reference (docs/reference/api.md) from docstrings
+    "sphinx.ext.napoleon",  # ...written in the NumPy style
     "dlguide.sphinxext",  # quiet self-contained kernels; re-run chapters when dlguide changes
 ]
 
@@ -33,6 +35,27 @@ nb_output_stderr = "warn"  # anything on stderr becomes a warning, and -W makes 
 nb_merge_streams = True
 nb_render_markdown_format = "myst"  # Markdown that cells display may hold tables
 nb_execution_excludepatterns = []
+
+# --- API reference (autodoc + napoleon) -------------------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_format = "short"
+autodoc_preserve_defaults = True
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+# The build has no network, so there is no intersphinx: types from other libraries
+# (NumPy, PyTorch, matplotlib, the standard library's typing helpers) cannot be
+# linked, and -n would report each one. They are named here instead.
+_EXTERNAL = r"(numpy|np|torch|matplotlib|keras|lightning|sphinx|docutils)(\..*)?"
+nitpick_ignore_regex = [
+    (r"py:(class|obj|data|exc|func|meth|attr)", _EXTERNAL),
+    (r"py:(class|obj|data)", r"(typing\.)?(Any|Callable|Sequence|Mapping|Iterable|Literal)"),
+    (r"py:(class|obj)", r"(collections\.abc|argparse|pathlib|dataclasses|os)\..*"),
+    (r"py:(class|obj)", r"(Path|Namespace|ndarray|Figure|Axes|Module|Tensor|optional)"),
+    # dlguide.data.sources.COLUMNS: an internal table header that a method's docstring names
+    (r"py:data", r"COLUMNS"),
+]
 
 # --- References --------------------------------------------------------------------------
 # One .bib file per part of the book, so that parts can be written independently.

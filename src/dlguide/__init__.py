@@ -20,6 +20,9 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.transfer` -- feature extraction, fine-tuning, learning curves
 - :mod:`dlguide.sequences` -- recurrent character models and gradients in time
 - :mod:`dlguide.attention` -- attention from the formula, an encoder block
+- :mod:`dlguide.frameworks` -- one small model in PyTorch, Keras 3 and Lightning
+- :mod:`dlguide.distributed` -- data-parallel training with torch.distributed
+- :mod:`dlguide.objectives` -- the learning objectives, mapped to the sections that teach them
 - :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
 
 ``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are
