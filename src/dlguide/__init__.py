@@ -9,6 +9,7 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.training` -- a plain PyTorch training loop for classifiers
 - :mod:`dlguide.depth` -- why depth matters: layer representations and linear probes
 - :mod:`dlguide.handmade` -- hand-made image features, as classical ML used them
+- :mod:`dlguide.text` -- Part III: word vectors, BERT, sentiment, toxic comments
 - :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
 
 ``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are
