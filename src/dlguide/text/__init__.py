@@ -4,6 +4,8 @@
 - :mod:`dlguide.text.vectors` -- nearest neighbours, analogies, bag of words
 - :mod:`dlguide.text.cache` -- an on-disk cache for models several chapters share
 - :mod:`dlguide.text.bert` -- contextual embeddings, model sizes, masked language modelling
+- :mod:`dlguide.text.sentiment` -- a fine-tuned sentiment model, metrics, calibration
+- :mod:`dlguide.text.features` -- frozen-encoder features, a small network from scratch
 
 Import the submodules directly; they import transformers and torch only when needed.
 """
