@@ -99,7 +99,7 @@ def train_bag_of_pieces(
     net.tokenizer = tokenizer
     ids, offsets = _pieces(tokenizer, items)
     optimizer = torch.optim.Adam(net.parameters(), lr=rate)
-    target = torch.as_tensor(y)
+    target = torch.tensor(np.array(y, dtype=np.int64))
     for _ in range(epochs):
         loss = torch.nn.functional.cross_entropy(net[1](net[0](ids, offsets)), target)
         loss.backward()
