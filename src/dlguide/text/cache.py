@@ -1,0 +1,128 @@
+"""An on-disk cache for trained models that several chapters share.
+
+A model that two chapters need (the fine-tuned sentiment classifier, say) is
+trained once, by one function, and stored in a folder whose name is a hash of
+everything that determines it: the data, the hyperparameters, the seed and the
+versions of the packages that train it. A chapter that finds the folder loads it;
+otherwise it trains and stores. Chapters therefore do not depend on the order in
+which the book builds them, and a change to any input trains afresh.
+
+The cache lives in the folder named by the environment variable
+``DLGUIDE_MODEL_CACHE`` (the book's build sets it to ``docs/_build/models``), or
+in ``dlguide-models`` under the system's temporary folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from dlguide._checks import check_str, describe
+
+__all__ = ["cache_key", "cached_folder", "model_cache_dir"]
+
+#: Packages whose versions are part of every cache key.
+KEY_PACKAGES = ("torch", "transformers", "tokenizers", "numpy", "scikit-learn")
+
+
+def model_cache_dir() -> Path:
+    """Return the cache folder (``$DLGUIDE_MODEL_CACHE``, or a temporary folder), created.
+
+    Examples
+    --------
+    >>> model_cache_dir().is_dir()
+    True
+    """
+    folder = os.environ.get("DLGUIDE_MODEL_CACHE") or os.path.join(
+        tempfile.gettempdir(), "dlguide-models"
+    )
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in KEY_PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def cache_key(name: str, spec: Mapping[str, Any]) -> str:
+    """Return ``name`` plus a hash of ``spec`` and of the installed package versions.
+
+    Parameters
+    ----------
+    name
+        A short readable prefix, e.g. ``"sentiment-minilm"``.
+    spec
+        Everything that determines the result, as JSON-serialisable values (data
+        hashes, hyperparameters, the seed).
+
+    Examples
+    --------
+    >>> a = cache_key("demo", {"lr": 1e-3, "seed": 0})
+    >>> a.startswith("demo-"), a == cache_key("demo", {"seed": 0, "lr": 1e-3})
+    (True, True)
+    >>> a == cache_key("demo", {"lr": 1e-3, "seed": 1})
+    False
+    """
+    check_str("name", name)
+    if not isinstance(spec, Mapping):
+        raise TypeError(f"spec must be a mapping, got {describe(spec)}")
+    try:
+        text = json.dumps({"spec": spec, "versions": _versions()}, sort_keys=True)
+    except TypeError as exc:
+        raise TypeError(
+            f"spec must hold only JSON values (numbers, strings, lists): {exc}"
+        ) from None
+    return f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def cached_folder(name: str, spec: Mapping[str, Any], build: Callable[[Path], None]) -> Path:
+    """Return the cached folder for ``(name, spec)``, calling ``build(folder)`` if absent.
+
+    ``build`` writes the model into the (empty) folder it is given; the folder is
+    moved into place only when ``build`` returns, so an interrupted build leaves
+    nothing behind. ``spec`` is stored beside the model as ``spec.json``.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> def build(folder):
+    ...     calls.append(1)
+    ...     (folder / "weights.txt").write_text("42")
+    >>> spec = {"example": "cached_folder doctest", "n": 1}
+    >>> folder = cached_folder("demo", spec, build)
+    >>> folder = cached_folder("demo", spec, build)
+    >>> (folder / "weights.txt").read_text(), len(calls) <= 1
+    ('42', True)
+    """
+    if not callable(build):
+        raise TypeError(f"build must be callable, got {describe(build)}")
+    key = cache_key(name, spec)
+    root = model_cache_dir()
+    final = root / key
+    if (final / "spec.json").is_file():
+        return final
+    work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+    try:
+        build(work)
+        (work / "spec.json").write_text(json.dumps(dict(spec), indent=1, sort_keys=True))
+        if final.exists():  # built by someone else meanwhile, or a leftover without spec
+            shutil.rmtree(final, ignore_errors=True)
+        os.replace(work, final)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return final

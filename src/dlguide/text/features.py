@@ -1,0 +1,128 @@
+"""Feature extraction with a frozen encoder, and a small text network trained from scratch.
+
+These are two of the competitors in the chapter on fine-tuning versus feature
+extraction: :func:`encode` turns texts into fixed vectors with the pretrained
+MiniLM encoder (no training), for a logistic regression on top; and
+:func:`train_bag_of_pieces` trains a small network from random weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from dlguide._checks import check_array, check_int, check_real, describe
+
+__all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
+
+
+def _check_texts(texts: Any) -> list[str]:
+    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
+        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
+    return list(texts)
+
+
+def encode(texts: Sequence[str], *, batch_size: int = 64, max_length: int = 64) -> np.ndarray:
+    """Return one 384-number vector per text: the frozen encoder's mean-pooled last layer.
+
+    Mean pooling over the non-padding tokens is how all-MiniLM-L6-v2 was trained to
+    represent a sentence. No weight changes: this is feature extraction.
+
+    Examples
+    --------
+    >>> vectors = encode(["A fine film.", "A dull film."])
+    >>> vectors.shape
+    (2, 384)
+    """
+    import torch
+
+    from dlguide.text.bert import load_encoder
+
+    items = _check_texts(texts)
+    check_int("batch_size", batch_size, minimum=1)
+    check_int("max_length", max_length, minimum=2)
+    tokenizer, model = load_encoder()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(items), batch_size):
+            batch = tokenizer(items[i : i + batch_size], truncation=True, max_length=max_length,
+                              padding=True, return_tensors="pt")  # fmt: skip
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            out.append(((hidden * mask).sum(1) / mask.sum(1)).numpy())
+    return np.concatenate(out)
+
+
+def train_bag_of_pieces(
+    texts: Sequence[str],
+    labels: Any,
+    *,
+    n_classes: int,
+    dim: int = 64,
+    epochs: int = 30,
+    lr: float = 0.01,
+    seed: int = 0,
+) -> Any:
+    """Train a small network from scratch: averaged word-piece embeddings, then a linear layer.
+
+    The embedding table (one row per word piece of the BERT vocabulary) starts
+    random; everything is learned from the labelled texts alone.
+
+    Examples
+    --------
+    >>> net = train_bag_of_pieces(["good", "bad"] * 4, np.array([1, 0] * 4), n_classes=2,
+    ...                           epochs=20)
+    >>> predict_bag_of_pieces(net, ["good", "bad"]).tolist()
+    [1, 0]
+    """
+    import torch
+
+    from dlguide.text.bert import load_encoder
+
+    items = _check_texts(texts)
+    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    if len(y) != len(items):
+        raise ValueError(f"texts has {len(items)} entries but labels has {len(y)}")
+    k = check_int("n_classes", n_classes, minimum=2)
+    if y.min() < 0 or y.max() >= k:
+        raise ValueError(f"labels must lie in range({k})")
+    check_int("dim", dim, minimum=1)
+    check_int("epochs", epochs, minimum=1)
+    rate = check_real("lr", lr)
+    torch.manual_seed(check_int("seed", seed, minimum=0))
+    tokenizer, _ = load_encoder()
+    net = torch.nn.Sequential(
+        torch.nn.EmbeddingBag(len(tokenizer), dim, mode="mean"), torch.nn.Linear(dim, k)
+    )
+    net.tokenizer = tokenizer
+    ids, offsets = _pieces(tokenizer, items)
+    optimizer = torch.optim.Adam(net.parameters(), lr=rate)
+    target = torch.tensor(np.array(y, dtype=np.int64))
+    for _ in range(epochs):
+        loss = torch.nn.functional.cross_entropy(net[1](net[0](ids, offsets)), target)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    return net
+
+
+def _pieces(tokenizer: Any, texts: list[str]) -> tuple[Any, Any]:
+    import torch
+
+    encoded = tokenizer(texts, add_special_tokens=False, truncation=True, max_length=64)
+    lengths = [max(len(ids), 1) for ids in encoded["input_ids"]]
+    flat = [i for ids in encoded["input_ids"] for i in (ids or [tokenizer.unk_token_id])]
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return torch.as_tensor(flat), torch.as_tensor(offsets)
+
+
+def predict_bag_of_pieces(net: Any, texts: Sequence[str]) -> np.ndarray:
+    """Return the predicted class of each text for a network from :func:`train_bag_of_pieces`."""
+    import torch
+
+    items = _check_texts(texts)
+    ids, offsets = _pieces(net.tokenizer, items)
+    with torch.no_grad():
+        return net[1](net[0](ids, offsets)).argmax(1).numpy()

@@ -1,0 +1,372 @@
+"""Sentiment with a fine-tuned BERT encoder: data splits, training, baselines, calibration.
+
+The book has no pretrained BERT sentiment model to download, so
+:func:`fine_tuned_sentiment` builds one: it fine-tunes the pretrained MiniLM
+encoder on human-rated review snippets (VADER ground truth, mapped to 1 to 5
+stars) and saves a standard ``transformers`` model folder, which
+``transformers.pipeline("text-classification", model=folder)`` loads like any
+model from a hub. It trains once and is cached (:mod:`dlguide.text.cache`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+
+__all__ = [
+    "STAR_EDGES",
+    "STAR_NAMES",
+    "SentimentSplits",
+    "classify",
+    "expected_calibration_error",
+    "fine_tuned_sentiment",
+    "fit_temperature",
+    "off_by_one_accuracy",
+    "reliability_bins",
+    "sentiment_splits",
+    "stars_from_ratings",
+    "thresholds_like",
+    "train_text_classifier",
+]
+
+#: Rating boundaries (on VADER's -4 to +4 scale) between 1, 2, 3, 4 and 5 stars.
+STAR_EDGES = (-2.0, -0.5, 0.5, 2.0)
+#: Label names of the star classes 0-4.
+STAR_NAMES = ("1 star", "2 stars", "3 stars", "4 stars", "5 stars")
+
+
+def stars_from_ratings(ratings: Any) -> np.ndarray:
+    """Map mean ratings from -4 to +4 to star classes 0-4 (1 to 5 stars).
+
+    Below -2 is 1 star, -2 to -0.5 is 2, -0.5 to 0.5 is 3, 0.5 to 2 is 4, above 2 is 5.
+
+    Examples
+    --------
+    >>> stars_from_ratings(np.array([-3.1, -1.0, 0.0, 1.2, 2.5]))
+    array([0, 1, 2, 3, 4])
+    """
+    values = check_array("ratings", np.asarray(ratings, dtype=float), ndim=1)
+    if np.any(np.abs(values) > 4):
+        raise ValueError("ratings must lie between -4 and 4")
+    return np.searchsorted(np.array(STAR_EDGES), values, side="left").astype(np.int64)
+
+
+@dataclass(frozen=True)
+class SentimentSplits:
+    """Texts and star labels for training, validation and test (pandas DataFrames)."""
+
+    train: Any
+    valid: Any
+    test: Any
+
+
+def sentiment_splits(
+    n_train: int = 3000, n_valid: int = 1000, n_test: int = 2000, *, seed: int = 0
+) -> SentimentSplits:
+    """Split the VADER movie and product-review snippets into train, validation and test.
+
+    Each frame has columns ``text``, ``rating`` (the mean human rating), ``stars``
+    (class 0-4) and ``domain``. The split is random but fixed by ``seed``; the
+    three parts never share a text.
+
+    Examples
+    --------
+    >>> s = sentiment_splits(100, 50, 50)
+    >>> len(s.train), len(s.valid), len(s.test), sorted(s.train.columns)
+    (100, 50, 50, ['domain', 'rating', 'stars', 'text'])
+    """
+    from dlguide.text.data import load_vader_ratings
+
+    sizes = [check_int(n, v, minimum=1) for n, v in
+             (("n_train", n_train), ("n_valid", n_valid), ("n_test", n_test))]  # fmt: skip
+    check_int("seed", seed, minimum=0)
+    frame = load_vader_ratings()
+    frame = frame[frame.domain.isin(["movies", "amazon"])]
+    frame = frame[frame.text.str.split().str.len() >= 3].drop_duplicates("text")
+    if sum(sizes) > len(frame):
+        raise ValueError(f"asked for {sum(sizes)} texts, only {len(frame)} are available")
+    frame = frame.assign(stars=stars_from_ratings(frame.rating.to_numpy()))
+    order = np.random.default_rng(seed).permutation(len(frame))
+    columns = ["text", "rating", "stars", "domain"]
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(frame.iloc[order[start : start + size]][columns].reset_index(drop=True))
+        start += size
+    return SentimentSplits(*parts)
+
+
+def off_by_one_accuracy(y_true: Any, y_pred: Any) -> float:
+    """Share of predictions at most one class away from the truth (for ordered classes).
+
+    Examples
+    --------
+    >>> off_by_one_accuracy(np.array([0, 2, 4]), np.array([1, 4, 4]))
+    0.6666666666666666
+    """
+    t = check_array("y_true", np.asarray(y_true), ndim=1, kind="integer")
+    p = check_array("y_pred", np.asarray(y_pred), ndim=1, kind="integer")
+    check_same_length(y_true=t, y_pred=p)
+    return float(np.mean(np.abs(t - p) <= 1))
+
+
+def thresholds_like(scores: Any, labels: Any) -> np.ndarray:
+    """Cut points that turn a continuous score into classes with the same shares as ``labels``.
+
+    Used to turn a lexicon score (VADER's compound score, TextBlob's polarity) into
+    stars fairly: the cut points are fitted on training data, then applied to test
+    data with ``np.searchsorted(cuts, score)``.
+
+    Examples
+    --------
+    >>> thresholds_like(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 0, 1, 1]))
+    array([0.25])
+    """
+    s = check_array("scores", np.asarray(scores, dtype=float), ndim=1)
+    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    check_same_length(scores=s, labels=y)
+    n_classes = int(y.max()) + 1
+    shares = np.cumsum(np.bincount(y, minlength=n_classes))[:-1] / len(y)
+    return np.quantile(s, shares)
+
+
+def expected_calibration_error(probs: Any, labels: Any, n_bins: int = 10) -> float:
+    """Expected calibration error: the gap between confidence and accuracy, averaged over bins.
+
+    Predictions are grouped by their confidence (the top probability) into
+    ``n_bins`` equal-width bins; ECE is the average over bins of
+    ``|accuracy - mean confidence|``, weighted by the share of predictions in the bin
+    (Guo et al., 2017).
+
+    Examples
+    --------
+    >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
+    >>> round(expected_calibration_error(probs, np.array([0, 0, 0, 1])), 3)
+    0.1
+    """
+    table = reliability_bins(probs, labels, n_bins)
+    n = table["count"].sum()
+    gaps = np.abs(table["accuracy"] - table["confidence"]) * table["count"] / n
+    return float(np.nansum(gaps))
+
+
+def reliability_bins(probs: Any, labels: Any, n_bins: int = 10) -> dict[str, np.ndarray]:
+    """Accuracy and mean confidence per confidence bin, for a reliability diagram.
+
+    Returns
+    -------
+    dict
+        ``edges`` (``n_bins + 1``), and per bin ``count``, ``confidence`` and
+        ``accuracy`` (NaN for empty bins).
+
+    Examples
+    --------
+    >>> t = reliability_bins(np.array([[0.95, 0.05], [0.3, 0.7]]), np.array([0, 0]), 2)
+    >>> t["count"], t["accuracy"]
+    (array([0, 2]), array([nan, 0.5]))
+    """
+    p = check_array("probs", np.asarray(probs, dtype=float), ndim=2)
+    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    check_same_length(probs=p, labels=y)
+    bins = check_int("n_bins", n_bins, minimum=1)
+    if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-4):
+        raise ValueError("probs must be non-negative and each row must sum to 1")
+    confidence = p.max(axis=1)
+    correct = p.argmax(axis=1) == y
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    count = np.bincount(which, minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        conf = np.bincount(which, confidence, minlength=bins) / count
+        acc = np.bincount(which, correct.astype(float), minlength=bins) / count
+    return {"edges": edges, "count": count, "confidence": conf, "accuracy": acc}
+
+
+def fit_temperature(logits: Any, labels: Any) -> float:
+    """Find the temperature T that minimises the cross-entropy of ``softmax(logits / T)``.
+
+    Temperature scaling (Guo et al., 2017) fixes over- or under-confidence with one
+    number fitted on held-out data; it never changes which class is predicted.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> labels = rng.integers(0, 3, 2000)
+    >>> logits = rng.normal(size=(2000, 3)); logits[np.arange(2000), labels] += 1.0
+    >>> 0.7 < fit_temperature(logits * 4, labels) / 4 < 1.3
+    True
+    """
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
+    z = check_array("logits", np.asarray(logits, dtype=float), ndim=2)
+    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    check_same_length(logits=z, labels=y)
+    if y.min() < 0 or y.max() >= z.shape[1]:
+        raise ValueError(f"labels must lie in range({z.shape[1]}), got {y.min()}..{y.max()}")
+
+    def nll(log_t: float) -> float:
+        return float(-log_softmax(z / np.exp(log_t), axis=1)[np.arange(len(y)), y].mean())
+
+    result = minimize_scalar(nll, bounds=(-3, 3), method="bounded", options={"xatol": 1e-6})
+    return float(np.exp(result.x))
+
+
+def train_text_classifier(
+    folder: Path | None,
+    texts: Sequence[str],
+    labels: Any,
+    *,
+    label_names: Sequence[str],
+    epochs: int = 2,
+    lr: float = 5e-5,
+    batch_size: int = 32,
+    max_length: int = 64,
+    seed: int = 0,
+) -> tuple[Any, Any, dict[str, Any]]:
+    """Fine-tune the pretrained MiniLM encoder with a classification head (all weights).
+
+    A plain PyTorch loop: AdamW, a linear decay of the learning rate, cross-entropy.
+    If ``folder`` is given the model and tokenizer are saved there with
+    ``save_pretrained``, as a standard ``transformers`` model folder.
+
+    Returns
+    -------
+    (tokenizer, model, log)
+        ``log`` has the loss of every step and the training time in seconds.
+    """
+    import time
+
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from dlguide.text.bert import quiet_transformers
+    from dlguide.text.data import minilm_path
+
+    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
+        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
+    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    if len(y) != len(texts):
+        raise ValueError(f"texts has {len(texts)} entries but labels has {len(y)}")
+    names = list(label_names)
+    if y.min() < 0 or y.max() >= len(names):
+        raise ValueError(f"labels must lie in range({len(names)}) to match label_names")
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
+        check_int(name, value, minimum=1)
+    rate = check_real("lr", lr)
+    quiet_transformers()
+    torch.manual_seed(check_int("seed", seed, minimum=0))
+    path = minilm_path()
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        path, num_labels=len(names), id2label=dict(enumerate(names)),
+        label2id={n: i for i, n in enumerate(names)},
+    )  # fmt: skip
+    optimizer = torch.optim.AdamW(model.parameters(), lr=rate, weight_decay=0.01)
+    n_steps = epochs * ((len(texts) + batch_size - 1) // batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1 - s / n_steps)
+    rng = np.random.default_rng(seed)
+    losses, start = [], time.perf_counter()
+    model.train()
+    for _ in range(epochs):
+        order = rng.permutation(len(texts))
+        for i in range(0, len(order), batch_size):
+            index = order[i : i + batch_size]
+            batch = tokenizer([texts[j] for j in index], truncation=True, max_length=max_length,
+                              padding=True, return_tensors="pt")  # fmt: skip
+            out = model(**batch, labels=torch.as_tensor(y[index]))
+            out.loss.backward()
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            losses.append(out.loss.item())
+    model.eval()
+    log = {"losses": losses, "seconds": time.perf_counter() - start}
+    if folder is not None:
+        model.save_pretrained(folder)
+        tokenizer.save_pretrained(folder)
+    return tokenizer, model, log
+
+
+def fine_tuned_sentiment(
+    n_train: int = 3000, *, epochs: int = 1, lr: float = 1.5e-4, seed: int = 0
+) -> Path:
+    """Return the folder of the star-rating sentiment model, training it once if needed.
+
+    The model is the pretrained MiniLM encoder fine-tuned on the first ``n_train``
+    texts of :func:`sentiment_splits` (VADER movie and product-review snippets,
+    human ratings mapped to 1 to 5 stars). The folder is a standard ``transformers``
+    model folder (``config.json`` with the star names as labels,
+    ``model.safetensors``, tokenizer files) plus ``training.json``.
+
+    Examples
+    --------
+    >>> from transformers import pipeline  # doctest: +SKIP
+    >>> classify = pipeline("text-classification", model=fine_tuned_sentiment())  # doctest: +SKIP
+    """
+    import hashlib
+    import json
+
+    from dlguide.text.bert import quiet_transformers
+    from dlguide.text.cache import cached_folder
+
+    quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
+    n = check_int("n_train", n_train, minimum=10)
+    splits = sentiment_splits(n_train=n, seed=seed)
+    data_hash = hashlib.sha256("\n".join(
+        f"{t}\t{s}" for t, s in zip(splits.train.text, splits.train.stars))
+        .encode()).hexdigest()  # fmt: skip
+    spec = {"data": data_hash, "n_train": n, "epochs": check_int("epochs", epochs, minimum=1),
+            "lr": check_real("lr", lr), "seed": seed, "batch_size": 32, "max_length": 64,
+            "version": 1}  # fmt: skip
+
+    def build(folder: Path) -> None:
+        _, _, log = train_text_classifier(
+            folder, list(splits.train.text), splits.train.stars.to_numpy(),
+            label_names=STAR_NAMES, epochs=epochs, lr=lr, seed=seed,
+        )  # fmt: skip
+        (folder / "training.json").write_text(json.dumps(log))
+
+    return cached_folder("sentiment-stars-minilm", spec, build)
+
+
+def classify(
+    folder: Path, texts: Sequence[str], *, batch_size: int = 64, max_length: int = 512
+) -> np.ndarray:
+    """Return the logits of a saved classifier for ``texts`` (one row per text).
+
+    Like ``transformers.pipeline``, it reads up to ``max_length`` tokens of each text
+    (BERT's limit), in batches, so it gives the pipeline's predictions faster.
+
+    Examples
+    --------
+    >>> classify(Path("/nonexistent"), ["x"])
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no model folder at /nonexistent
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from dlguide.text.bert import quiet_transformers
+
+    check_int("batch_size", batch_size, minimum=1)
+    check_int("max_length", max_length, minimum=2)
+    folder = Path(folder)
+    if not (folder / "config.json").is_file():
+        raise FileNotFoundError(f"no model folder at {folder}")
+    quiet_transformers()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(texts), batch_size):
+            batch = tokenizer(list(texts[i : i + batch_size]), truncation=True,
+                              max_length=max_length, padding=True, return_tensors="pt")  # fmt: skip
+            out.append(model(**batch).logits.numpy())
+    return np.concatenate(out)

@@ -1,0 +1,147 @@
+"""Tests of dlguide.text.sentiment: star labels, splits, metrics, calibration, training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlguide.text.sentiment import (
+    STAR_NAMES,
+    classify,
+    expected_calibration_error,
+    fit_temperature,
+    off_by_one_accuracy,
+    reliability_bins,
+    sentiment_splits,
+    stars_from_ratings,
+    thresholds_like,
+    train_text_classifier,
+)
+
+
+def test_stars_from_ratings_edges():
+    ratings = np.array([-4, -2.01, -2.0, -0.5, -0.49, 0.5, 0.51, 2.0, 2.01, 4])
+    np.testing.assert_array_equal(stars_from_ratings(ratings), [0, 0, 0, 1, 2, 2, 3, 3, 4, 4])
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"), [(np.array([5.0]), ValueError), (np.array([np.nan]), ValueError),
+                       ([[1.0]], ValueError)],
+)  # fmt: skip
+def test_stars_from_ratings_bad_input(bad, error):
+    with pytest.raises(error):
+        stars_from_ratings(bad)
+
+
+def test_splits_are_disjoint_and_reproducible():
+    a = sentiment_splits(200, 100, 100, seed=3)
+    b = sentiment_splits(200, 100, 100, seed=3)
+    assert list(a.train.text) == list(b.train.text)
+    texts = [set(part.text) for part in (a.train, a.valid, a.test)]
+    assert not (texts[0] & texts[1] or texts[0] & texts[2] or texts[1] & texts[2])
+    assert set(a.train.domain) <= {"movies", "amazon"}
+    np.testing.assert_array_equal(a.train.stars, stars_from_ratings(a.train.rating.to_numpy()))
+
+
+def test_splits_bad_input():
+    with pytest.raises(ValueError, match="only"):
+        sentiment_splits(100_000)
+    with pytest.raises(ValueError, match="n_valid"):
+        sentiment_splits(10, 0)
+
+
+def test_off_by_one_accuracy():
+    assert off_by_one_accuracy(np.array([0, 1, 2, 3]), np.array([0, 3, 1, 4])) == 0.75
+    with pytest.raises(ValueError, match="same number of rows"):
+        off_by_one_accuracy(np.array([0, 1]), np.array([0]))
+    with pytest.raises(TypeError, match="integer"):
+        off_by_one_accuracy(np.array([0.5]), np.array([0]))
+
+
+def test_thresholds_like_reproduces_class_shares():
+    rng = np.random.default_rng(0)
+    scores = rng.normal(size=1000)
+    labels = np.repeat([0, 1, 2], [200, 500, 300])
+    cuts = thresholds_like(scores, labels)
+    predicted = np.searchsorted(cuts, scores)
+    np.testing.assert_allclose(np.bincount(predicted) / 1000, [0.2, 0.5, 0.3], atol=0.002)
+
+
+def _brute_ece(probs, labels, n_bins):
+    conf, pred = probs.max(1), probs.argmax(1)
+    total = 0.0
+    for lo, hi in zip(np.linspace(0, 1, n_bins + 1)[:-1], np.linspace(0, 1, n_bins + 1)[1:]):
+        inside = (conf > lo) & (conf <= hi)
+        if inside.any():
+            gap = abs((pred[inside] == labels[inside]).mean() - conf[inside].mean())
+            total += gap * inside.mean()
+    return total
+
+
+def test_ece_matches_a_brute_force_computation():
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(500, 4)) * 2
+    probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    labels = rng.integers(0, 4, 500)
+    assert expected_calibration_error(probs, labels, 10) == pytest.approx(
+        _brute_ece(probs, labels, 10)
+    )
+
+
+def test_ece_is_zero_for_a_calibrated_toy():
+    probs = np.array([[0.5, 0.5]] * 4)
+    assert expected_calibration_error(probs, np.array([0, 1, 0, 1])) == pytest.approx(0.0)
+
+
+def test_reliability_bins_bad_input():
+    with pytest.raises(ValueError, match="sum to 1"):
+        reliability_bins(np.array([[0.5, 0.6]]), np.array([0]))
+    with pytest.raises(ValueError, match="same number of rows"):
+        reliability_bins(np.array([[0.5, 0.5]]), np.array([0, 1]))
+
+
+def test_fit_temperature_minimises_cross_entropy():
+    from scipy.special import log_softmax
+
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 3, 3000)
+    logits = rng.normal(size=(3000, 3))
+    logits[np.arange(3000), labels] += 1.5
+    overconfident = logits * 3
+    t = fit_temperature(overconfident, labels)
+
+    def nll(temp):
+        return -log_softmax(overconfident / temp, axis=1)[np.arange(3000), labels].mean()
+
+    assert 2.0 < t < 4.5
+    assert nll(t) <= min(nll(t * 0.95), nll(t * 1.05))
+
+
+def test_fit_temperature_bad_labels():
+    with pytest.raises(ValueError, match="range"):
+        fit_temperature(np.zeros((2, 2)), np.array([0, 2]))
+
+
+def test_train_save_and_pipeline_round_trip(tmp_path):
+    from transformers import pipeline
+
+    texts = ["great film", "awful film", "wonderful", "terrible"] * 2
+    labels = np.array([4, 0, 4, 0] * 2)
+    _, _model, log = train_text_classifier(
+        tmp_path, texts, labels, label_names=STAR_NAMES, epochs=1, batch_size=4
+    )
+    assert len(log["losses"]) == 2 and log["seconds"] > 0
+    assert (tmp_path / "config.json").is_file()
+    logits = classify(tmp_path, texts[:3])
+    assert logits.shape == (3, 5)
+    result = pipeline("text-classification", model=str(tmp_path), device="cpu")(texts[0])
+    assert result[0]["label"] == STAR_NAMES[int(logits[0].argmax())]
+
+
+def test_train_bad_input(tmp_path):
+    with pytest.raises(TypeError, match="texts"):
+        train_text_classifier(None, "one text", np.array([0]), label_names=STAR_NAMES)
+    with pytest.raises(ValueError, match="labels"):
+        train_text_classifier(None, ["a", "b"], np.array([0]), label_names=STAR_NAMES)
+    with pytest.raises(ValueError, match="range"):
+        train_text_classifier(None, ["a"], np.array([7]), label_names=STAR_NAMES)
