@@ -193,6 +193,34 @@ def setup(app):
 
     app.add_directive("dlguide-benchmark", BenchmarkDirective)
     app.connect("html-page-context", _accessible_markup)
+    app.connect("build-finished", _downloads_with_outputs)
+
+
+# --- The .ipynb download of each chapter, with its outputs --------------------------------
+def _downloads_with_outputs(app, exception):
+    """Put the executed outputs into each page's .ipynb download (_sources/<page>.ipynb).
+
+    sphinx-book-theme copies myst-nb's jupyter_execute/<page>.ipynb there, but with
+    nb_execution_mode = "cache" myst-nb (1.4) writes that file before merging the cached
+    outputs into it, so the reader would download a notebook without outputs. The outputs
+    are taken from the execution cache; the hidden fingerprint cell is dropped.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(Path(app.outdir).parent / ".jupyter_cache"))
+    for target in sorted((Path(app.outdir) / "_sources").rglob("*.ipynb")):
+        notebook = nbformat.read(target, as_version=4)
+        try:
+            _, notebook = cache.merge_match_into_notebook(notebook)
+        except KeyError:
+            continue  # not executed through the cache
+        notebook.cells = [
+            cell for cell in notebook.cells if not cell.source.startswith("# Build fingerprint")
+        ]
+        nbformat.write(notebook, target)
 
 
 # --- Markup fixes that axe-core (tests/site) asks for -------------------------------------

@@ -100,10 +100,11 @@ KNOWN = {
             for arg in args
             for kind in ("wrong shape", "nan")
         ],
-        "fit_classifier/predict_proba accept NaN inputs (training silently on NaN) and let a "
-        "wrong shape reach the model (torch RuntimeError). Fix: in training.py, a helper "
-        "_check_inputs(name, x) that requires x.ndim == 4 with x.shape[1:] == (1, 28, 28) "
-        "or the model's input shape, and torch.isfinite(x).all(), raising ValueError naming x",
+        "fit_classifier/predict_proba accept NaN inputs (training silently on NaN) and let "
+        "a wrong shape reach the model (torch RuntimeError). Fix: in training.py, check x "
+        "(and x_test) at the door: raise ValueError naming it unless torch.isfinite(x).all(), "
+        "and wrap the first forward pass model(x[:1]) in try/except RuntimeError -> "
+        "ValueError(f'x has shape {tuple(x.shape)}, which the model cannot take: ...')",
     ),
 }
 

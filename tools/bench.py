@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -123,6 +124,8 @@ def determinism() -> dict[str, object]:
 
 
 def main() -> int:
+    # A stopped benchmark (CI timeout, kill) still restores the files it edited.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     chapters = sorted(DOCS.glob("*/[0-9][0-9]-*.md"))
     if not chapters:
         raise SystemExit("bench: no chapter (docs/<part>/NN-name.md) to edit")

@@ -25,8 +25,6 @@ BAD_TEXT = [
     "{glue}",
     "{glue:",
     "Glue key",
-    "NameError",
-    "ModuleNotFoundError",
 ]
 # Output areas that only exist when a cell wrote to stderr or raised.
 BAD_OUTPUT = ".cell_output .stderr, .cell_output .traceback, .cell_output .error, .output.stderr"
