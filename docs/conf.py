@@ -181,8 +181,9 @@ def setup(app):
         required_arguments = 1
 
         def run(self):
-            path = Path(self.env.srcdir) / self.arguments[0]
-            self.env.note_dependency(str(path))
+            relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
+            path = Path(absolute)
+            self.env.note_dependency(relative)
             if not path.exists():
                 text = "No benchmark has been recorded yet: run `nox -s bench`."
             else:
