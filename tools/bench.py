@@ -1,0 +1,175 @@
+"""Build benchmark: how long the book takes to build, clean and incrementally.
+
+Run through ``nox -s bench`` (in the book environment). It times, with ``sphinx-build``
+exactly as ``nox -s docs`` runs it:
+
+1. a clean build (``docs/_build`` removed, every chapter executed);
+2. a rebuild with nothing changed;
+3. a rebuild after a prose-only edit of the first chapter;
+4. a rebuild after editing one code cell of that chapter (it re-executes);
+5. a rebuild after editing a ``dlguide`` module (every chapter re-executes, by design);
+
+then restores every edited file (also on failure or Ctrl-C) and rebuilds, records each
+chapter's execution time from jupyter-cache and the time of ``import dlguide`` in a fresh
+process, re-executes every chapter to check that it states the same numbers
+(tests/site/test_determinism.py), and writes ``docs/about/benchmark.json``, which the
+Reproducibility page shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build"
+RESULT = DOCS / "about" / "benchmark.json"
+MODULE = ROOT / "src" / "dlguide" / "claims.py"
+MARK = "edited by the build benchmark"
+TARGETS = {"clean": 600.0, "nothing_changed": 10.0, "import_dlguide": 0.5}
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the kernels use the inline backend
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def build(label: str) -> float:
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", "-q"]
+    start = time.perf_counter()
+    subprocess.run([*command, str(DOCS), str(BUILD / "html")], check=True, env=_env())
+    seconds = time.perf_counter() - start
+    print(f"bench: {label}: {seconds:.1f} s", flush=True)
+    return seconds
+
+
+@contextlib.contextmanager
+def edited(path: Path, change: Callable[[str], str]) -> Iterator[None]:
+    """Change ``path`` for the duration of the block; restore it afterwards, whatever happens."""
+    original = path.read_bytes()
+    backup = BUILD / "bench-backup" / path.name
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    backup.write_bytes(original)  # if this process is killed, the original is still here
+    path.write_text(change(original.decode("utf-8")), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_bytes(original)
+        backup.unlink()
+
+
+def add_prose(text: str) -> str:
+    return text.rstrip("\n") + f"\n\nThis sentence was {MARK}.\n"
+
+
+def edit_first_code_cell(text: str) -> str:
+    """Add a comment as the last line of the first code cell (its output is unchanged)."""
+    lines = text.split("\n")
+    opening = next(i for i, line in enumerate(lines) if line.startswith("```{code-cell}"))
+    fence = lines[opening][: len(lines[opening]) - len(lines[opening].lstrip("`"))]
+    closing = next(i for i in range(opening + 1, len(lines)) if lines[i].strip() == fence)
+    return "\n".join([*lines[:closing], f"# {MARK}", *lines[closing:]])
+
+
+def add_module_comment(text: str) -> str:
+    return text + f"\n# {MARK}\n"
+
+
+def chapter_seconds() -> dict[str, float]:
+    """Each executed page's latest execution time, as jupyter-cache recorded it."""
+    from jupyter_cache import get_cache
+
+    latest: dict[str, tuple] = {}
+    for record in get_cache(str(BUILD / ".jupyter_cache")).list_cache_records():
+        doc = Path(record.uri).relative_to(DOCS).with_suffix("").as_posix()
+        seconds = record.data.get("execution_seconds")
+        if seconds is not None and (doc not in latest or record.created > latest[doc][0]):
+            latest[doc] = (record.created, seconds)
+    return {doc: round(latest[doc][1], 2) for doc in sorted(latest)}
+
+
+def import_seconds(repeats: int = 5) -> float:
+    code = "import time; t = time.perf_counter(); import dlguide; print(time.perf_counter() - t)"
+    times = [
+        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                             text=True, env=_env()).stdout)
+        for _ in range(repeats)
+    ]  # fmt: skip
+    return round(statistics.median(times), 3)
+
+
+def determinism() -> dict[str, object]:
+    env = _env() | {"DLGUIDE_SITE_TESTS": "1", "DLGUIDE_DETERMINISM_MAX_SECONDS": "inf"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         str(ROOT / "tests" / "site" / "test_determinism.py")],
+        env=env, check=False,
+    )  # fmt: skip
+    return {"passed": result.returncode == 0, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def main() -> int:
+    # A stopped benchmark (CI timeout, kill) still restores the files it edited.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    chapters = sorted(DOCS.glob("*/[0-9][0-9]-*.md"))
+    if not chapters:
+        raise SystemExit("bench: no chapter (docs/<part>/NN-name.md) to edit")
+    chapter = chapters[0]
+    load_start = os.getloadavg()
+    started = datetime.datetime.now(datetime.UTC)
+    shutil.rmtree(BUILD, ignore_errors=True)
+    builds = {"clean": build("clean build")}
+    per_chapter = chapter_seconds()
+    builds["nothing_changed"] = build("nothing changed")
+    try:
+        with edited(chapter, add_prose):
+            builds["prose_edit"] = build(f"prose edit in {chapter.name}")
+        with edited(chapter, edit_first_code_cell):
+            builds["code_cell_edit"] = build(f"code-cell edit in {chapter.name}")
+        with edited(MODULE, add_module_comment):
+            builds["module_edit"] = build(f"edit of {MODULE.name}")
+    finally:
+        builds["restored"] = build("rebuild after restoring the edited files")
+    result = {
+        "measured_at": started.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_start": [round(x, 2) for x in load_start],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "edited": {
+            "chapter": chapter.relative_to(ROOT).as_posix(),
+            "module": MODULE.relative_to(ROOT).as_posix(),
+        },
+        "builds_seconds": {k: round(v, 1) for k, v in builds.items()},
+        "chapter_execution_seconds": per_chapter,
+        "import_dlguide_seconds": import_seconds(),
+        "targets_seconds": TARGETS,
+        "determinism": determinism(),
+    }
+    RESULT.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"bench: wrote {RESULT.relative_to(ROOT)}")
+    build("rebuild, so that the Reproducibility page shows the results")
+    print(json.dumps(result, indent=1))
+    return 0 if result["determinism"]["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
