@@ -68,8 +68,10 @@ OBJECTIVES: tuple[Objective, ...] = (
                 f"{_CH1}#deep-learning-and-classical-machine-learning",
             ),
             Link("Interview: deep learning versus machine learning", "label:interview-dl-vs-ml"),
+            Link("Convolutional networks", "label:chap-cnn"),
+            Link("Recurrent networks", "architectures/04-recurrent-networks.md"),
+            Link("Attention and Transformers", "label:chap-attention"),
         ),
-        pending=("Part II (architectures): CNNs, recurrent networks, Transformers",),
     ),
     Objective(
         "Choose deep learning for large datasets, unstructured data and complex patterns, "
@@ -77,10 +79,8 @@ OBJECTIVES: tuple[Objective, ...] = (
         (
             Link("Two common misconceptions", f"{_CH1}#two-common-misconceptions"),
             Link("Interview: transfer learning", "label:interview-transfer"),
-        ),
-        pending=(
-            "Part I (foundations): when to use deep learning",
-            "Part III (language): fine-tuning versus feature extraction, measured",
+            Link("When to use deep learning, and when not", "label:chap-when-to-use-dl"),
+            Link("Fine-tuning versus feature extraction", "label:chap-fine-tuning-vs-features"),
         ),
     ),
     Objective(
@@ -92,39 +92,76 @@ OBJECTIVES: tuple[Objective, ...] = (
                 f"{_CH1}#deep-learning-and-classical-machine-learning",
             ),
             Link("Two common misconceptions", f"{_CH1}#two-common-misconceptions"),
+            Link("When to use deep learning, and when not", "label:chap-when-to-use-dl"),
         ),
-        pending=("Part I (foundations): when not to use deep learning",),
     ),
     Objective(
         "Explain what BERT does: context-dependent meaning.",
-        (),
-        pending=("Part III (language): contextual embeddings with a pretrained BERT encoder",),
+        (
+            Link("From words to vectors", "label:chap-words-to-vectors"),
+            Link(
+                "Contextual embeddings", "language/02-bert.md#contextual-embeddings-the-two-banks"
+            ),
+        ),
     ),
     Objective(
         "Explain BERT's training: pre-training on a large corpus, masked language "
         "modelling, bidirectional learning, the Transformer.",
-        (),
-        pending=("Part III (language): how BERT is pre-trained",),
+        (
+            Link("BERT", "label:chap-bert"),
+            Link(
+                "Pre-training: masked language modelling",
+                "language/02-bert.md#pre-training-masked-language-modelling",
+            ),
+            Link("Attention and Transformers", "label:chap-attention"),
+        ),
     ),
     Objective(
         "Recognise why pretrained models save time and beat training from scratch.",
-        (Link("Interview: transfer learning", "label:interview-transfer"),),
-        pending=("Part III (language): pretrained versus from scratch, measured",),
+        (
+            Link("Interview: transfer learning", "label:interview-transfer"),
+            Link("Transfer learning for images", "label:chap-transfer"),
+            Link("Fine-tuning versus feature extraction", "label:chap-fine-tuning-vs-features"),
+        ),
     ),
     Objective(
         "Implement sentiment analysis with a pretrained BERT through Hugging Face transformers.",
-        (),
-        pending=("Part III (language): sentiment analysis with transformers",),
+        (
+            Link("Sentiment analysis with BERT", "label:chap-sentiment-bert"),
+            Link(
+                "Using it like a model from the hub",
+                "language/03-sentiment-with-bert.md#using-it-like-a-model-from-the-hub",
+            ),
+        ),
     ),
     Objective(
         "Evaluate classifiers with appropriate metrics.",
-        (),
-        pending=("Part III (language): accuracy, precision, recall, F1 and confusion matrices",),
+        (
+            Link(
+                "Held-out evaluation",
+                "language/03-sentiment-with-bert.md#how-good-is-it-held-out-evaluation",
+            ),
+            Link(
+                "Which animals are confused, and why",
+                "architectures/02-image-classification-in-practice.md"
+                "#which-animals-are-confused-and-why",
+            ),
+        ),
     ),
     Objective(
         "Interpret confidence scores and predictions.",
-        (Link("Interview: common misconceptions", "label:interview-misconceptions"),),
-        pending=("Part III (language): confidence scores and calibration",),
+        (
+            Link("Interview: common misconceptions", "label:interview-misconceptions"),
+            Link(
+                "What does a confidence of nine in ten mean?",
+                "language/03-sentiment-with-bert.md#what-does-a-confidence-of-nine-in-ten-mean",
+            ),
+            Link(
+                "Confidence on right and wrong answers",
+                "architectures/02-image-classification-in-practice.md"
+                "#confidence-on-right-and-wrong-answers",
+            ),
+        ),
     ),
 )
 
