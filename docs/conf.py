@@ -48,14 +48,15 @@ napoleon_use_rtype = False
 # The build has no network, so there is no intersphinx: types from other libraries
 # (NumPy, PyTorch, matplotlib, the standard library's typing helpers) cannot be
 # linked, and -n would report each one. They are named here instead.
-_EXTERNAL = r"(numpy|np|torch|matplotlib|keras|lightning|sphinx|docutils)(\..*)?"
+_EXTERNAL = (
+    r"(numpy|np|torch|matplotlib|keras|lightning|sphinx|docutils|sklearn|transformers|gensim)"
+    r"(\..*)?"
+)
 nitpick_ignore_regex = [
     (r"py:(class|obj|data|exc|func|meth|attr)", _EXTERNAL),
     (r"py:(class|obj|data)", r"(typing\.)?(Any|Callable|Sequence|Mapping|Iterable|Literal)"),
     (r"py:(class|obj)", r"(collections\.abc|argparse|pathlib|dataclasses|os)\..*"),
     (r"py:(class|obj)", r"(Path|Namespace|ndarray|Figure|Axes|Module|Tensor|optional)"),
-    # dlguide.data.sources.COLUMNS: an internal table header that a method's docstring names
-    (r"py:data", r"COLUMNS"),
 ]
 
 # --- References --------------------------------------------------------------------------
