@@ -14,6 +14,8 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.mlp` -- a NumPy multilayer perceptron: forward and backward passes
 - :mod:`dlguide.losses` -- loss functions and their gradients
 - :mod:`dlguide.gradient_descent` -- gradient descent on a surface and on a network
+- :mod:`dlguide.optimizers` -- SGD, momentum, RMSprop and Adam from their update rules; schedules
+- :mod:`dlguide.workflow` -- splits, a Dataset, and a training loop with validation and knobs
 - :mod:`dlguide.convolution` -- convolution by hand: filters, stride, padding, pooling
 - :mod:`dlguide.cnn_models` -- the classic small CNN in Keras and in PyTorch
 - :mod:`dlguide.augmentation` -- Keras augmentation layers, confusion pairs
