@@ -308,10 +308,19 @@ class TestSources:
         required = set(dependencies["dependencies"])
         for extra in dependencies.get("optional-dependencies", {}).values():
             required.update(extra)
+        nodeps = {
+            line.strip()
+            for line in (ROOT / "requirements-nodeps.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        }
         for source in SOURCES:
-            name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)==([\w.]+)", source.package).groups()
+            requirement = source.package.removeprefix("--no-deps ")
+            name, version = re.fullmatch(r"([A-Za-z0-9_.-]+)==([\w.]+)", requirement).groups()
             assert importlib.metadata.version(name) == version
-            assert source.package in required
+            if source.package.startswith("--no-deps "):
+                assert requirement in nodeps, f"{requirement} not in requirements-nodeps.txt"
+            else:
+                assert requirement in required, f"{requirement} not pinned in pyproject.toml"
 
     def test_animal_loader_installs_the_credited_package(self):
         assert animals._PIP in {source.package for source in SOURCES}

