@@ -36,77 +36,7 @@ SKIP = {
 
 # Known failures: each is a real defect, with the fix, reported to the package's owner.
 # strict=True: when the fix lands, the test passes, the xfail fails, and this entry goes.
-KNOWN = {
-    **dict.fromkeys(
-        [
-            "dlguide.buildinfo.versions_table-packages-empty",
-            "dlguide.buildinfo.versions_table-packages-wrong type inside",
-        ],
-        "versions_table: an empty sequence gives an empty table, and a bad entry is named "
-        "'package name'. Fix: raise ValueError('packages must not be empty') and check each "
-        "entry with check_str(f'packages[{i}]', name)",
-    ),
-    **dict.fromkeys(
-        [f"dlguide.depth.layer_representations-x-{kind}" for kind in ("empty", "nan")],
-        "layer_representations accepts an empty or NaN x. Fix: after the shape check, raise "
-        "ValueError if len(x) == 0 ('x must hold at least one image') or if not "
-        "torch.isfinite(x).all() ('x contains NaN or infinite values')",
-    ),
-    **dict.fromkeys(
-        [
-            f"dlguide.depth.probe_layers-{arg}-{kind}"
-            for arg in ("x_train", "y_train", "x_test", "y_test")
-            for kind in ("wrong type", "wrong shape", "empty", "nan")
-        ],
-        "probe_layers passes its arguments on, so errors name 'x', 'train_labels', "
-        "'test_labels' instead of x_train, y_train, x_test, y_test. Fix: give "
-        "layer_representations a keyword-only argument name='x' used in its messages, "
-        "call it with name='x_train'/'x_test', and check y_train/y_test with "
-        "check_array(..., ndim=1, kind='integer') and check_same_length at the door",
-    ),
-    **dict.fromkeys(
-        ["dlguide.plotting.bar_chart-ax-wrong type", "dlguide.plotting.line_chart-ax-wrong type"],
-        "line_chart/bar_chart do not check ax (AttributeError from matplotlib). Fix: "
-        "from matplotlib.axes import Axes; if not isinstance(ax, Axes): raise "
-        "TypeError(f'ax must be a matplotlib Axes, got {describe(ax)}')",
-    ),
-    **dict.fromkeys(
-        [
-            "dlguide.plotting.bar_chart-labels-wrong type inside",
-            "dlguide.plotting.nested_regions-labels-wrong type inside",
-        ],
-        "a bad entry of labels is reported as 'label must be a string'. Fix: "
-        "check_str(f'labels[{i}]', label) for i, label in enumerate(labels)",
-    ),
-    "dlguide.plotting.bar_chart-values-wrong type": (
-        "np.asarray(values, dtype=float) raises numpy's own TypeError first. Fix: wrap it: "
-        "try/except (TypeError, ValueError) -> TypeError(f'values must be a sequence of "
-        "numbers, got {describe(values)}')"
-    ),
-    **dict.fromkeys(
-        [
-            "dlguide.sphinxext.fingerprint-sources-wrong type",
-            "dlguide.sphinxext.fingerprint-sources-empty",
-            "dlguide.sphinxext.fingerprint-sources-wrong type inside",
-        ],
-        "fingerprint does not check sources (not iterable, empty: a fingerprint of nothing, "
-        "a non-path entry). Fix: if not isinstance(sources, (list, tuple)) or not sources: "
-        "raise TypeError/ValueError naming sources; check each entry is str or os.PathLike",
-    ),
-    **dict.fromkeys(
-        [
-            f"dlguide.training.{fn}-{arg}-{kind}"
-            for fn, args in (("fit_classifier", ("x", "x_test")), ("predict_proba", ("x",)))
-            for arg in args
-            for kind in ("wrong shape", "nan")
-        ],
-        "fit_classifier/predict_proba accept NaN inputs (training silently on NaN) and let "
-        "a wrong shape reach the model (torch RuntimeError). Fix: in training.py, check x "
-        "(and x_test) at the door: raise ValueError naming it unless torch.isfinite(x).all(), "
-        "and wrap the first forward pass model(x[:1]) in try/except RuntimeError -> "
-        "ValueError(f'x has shape {tuple(x.shape)}, which the model cannot take: ...')",
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _rng() -> np.random.Generator:

@@ -37,5 +37,5 @@ def test_packages_must_be_a_sequence_of_names(bad):
 
 @pytest.mark.parametrize(("bad", "error"), [([""], ValueError), ([3], TypeError)])
 def test_each_name_must_be_a_non_empty_string(bad, error):
-    with pytest.raises(error, match=r"^package name must"):
+    with pytest.raises(error, match=r"^packages\[0\] must"):
         versions_table(bad)

@@ -117,7 +117,6 @@ class TestLayerRepresentations:
             torch.zeros(1, 28, 28),
             torch.zeros(1, 3, 28, 28),
             torch.zeros(1, 1, 32, 32),
-            np.zeros((1, 1, 28, 28), dtype=np.float32),
         ],
     )
     def test_bad_x(self, x):
@@ -126,8 +125,23 @@ class TestLayerRepresentations:
         ):
             layer_representations(silhouette_cnn(), x)
 
+    def test_an_array_is_not_a_tensor(self):
+        with pytest.raises(TypeError, match=r"^x must be a float torch.Tensor, got an array"):
+            layer_representations(silhouette_cnn(), np.zeros((1, 1, 28, 28), dtype=np.float32))
+
+    @pytest.mark.parametrize(
+        ("x", "message"),
+        [
+            (torch.zeros(0, 1, 28, 28), r"^x must have at least 1 rows"),
+            (torch.full((2, 1, 28, 28), float("nan")), r"^x contains NaN or infinite values"),
+        ],
+    )
+    def test_empty_or_nan_x(self, x, message):
+        with pytest.raises(ValueError, match=message):
+            layer_representations(silhouette_cnn(), x)
+
     def test_integer_x_names_x(self):
-        with pytest.raises((TypeError, ValueError), match=r"^x must be a float tensor"):
+        with pytest.raises(TypeError, match=r"^x must be a float torch.Tensor"):
             layer_representations(silhouette_cnn(), torch.zeros(1, 1, 28, 28, dtype=torch.uint8))
 
 
@@ -233,9 +247,13 @@ class TestProbeLayers:
     def test_bad_input(self):
         model = silhouette_cnn()
         x = torch.zeros(4, 1, 28, 28)
-        with pytest.raises(ValueError, match=r"^x must be a float tensor"):
+        with pytest.raises(ValueError, match=r"^x_train must be a float tensor of shape"):
             probe_layers(model, torch.zeros(4, 28, 28), np.arange(4) % 2, x, np.arange(4) % 2)
+        with pytest.raises(ValueError, match=r"^x_test contains NaN"):
+            probe_layers(model, x, np.arange(4) % 2, x * np.nan, np.arange(4) % 2)
+        with pytest.raises(TypeError, match=r"^y_test must have an integer dtype"):
+            probe_layers(model, x, np.arange(4) % 2, x, np.zeros(4))
         with pytest.raises(TypeError, match=r"^model must be a network"):
             probe_layers(torch.nn.Linear(2, 2), x, np.arange(4) % 2, x, np.arange(4) % 2)
-        with pytest.raises(ValueError, match=r"train_labels has 3"):
+        with pytest.raises(ValueError, match=r"x_train has 4, y_train has 3"):
             probe_layers(model, x, np.arange(3) % 2, x, np.arange(4) % 2, n_components=2)

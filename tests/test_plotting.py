@@ -182,7 +182,7 @@ class TestBarChart:
 
     def test_bad_label_entries(self):
         _, ax = new_figure()
-        with pytest.raises(TypeError, match=r"^label must be a string, got int 1"):
+        with pytest.raises(TypeError, match=r"^labels\[1\] must be a string, got int 1"):
             bar_chart(ax, ["a", 1], [1, 2], ylabel="y")
 
     def test_length_mismatch(self):
@@ -293,9 +293,9 @@ class TestNestedRegions:
             nested_regions(labels)
 
     def test_bad_entries(self):
-        with pytest.raises(TypeError, match=r"^label must be a string, got int 1"):
+        with pytest.raises(TypeError, match=r"^labels\[1\] must be a string, got int 1"):
             nested_regions(["a", 1])
-        with pytest.raises(ValueError, match=r"^label must not be empty"):
+        with pytest.raises(ValueError, match=r"^labels\[1\] must not be empty"):
             nested_regions(["a", ""])
         with pytest.raises(ValueError, match=r"^notes has 1 entries but labels has 2$"):
             nested_regions(["a", "b"], ["x"])

@@ -118,7 +118,7 @@ class TestFitClassifier:
             ValueError, match=r"^expected the same number of rows: x has 8, y has 7"
         ):
             fit_classifier(model, x, y[:7])
-        with pytest.raises(ValueError, match=r"^y must have at least 1 rows"):
+        with pytest.raises(ValueError, match=r"^x must have at least 1 rows"):
             fit_classifier(model, x[:0], y[:0])
 
     @pytest.mark.parametrize(

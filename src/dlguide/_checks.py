@@ -114,3 +114,61 @@ def check_same_length(**arrays: np.ndarray) -> None:
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise ValueError(f"expected the same number of rows: {listed}")
+
+
+def check_tensor(
+    name: str, value: Any, *, ndim: int | tuple[int, ...] | None = None, min_len: int = 1
+) -> Any:
+    """Return ``value`` after checking it is a finite float ``torch.Tensor``.
+
+    The tensor twin of :func:`check_array`: the dtype must be floating point, the
+    number of dimensions ``ndim`` (if given), the first axis at least ``min_len``
+    long, and every value finite (a NaN input would train or predict silently on
+    garbage).
+    """
+    import torch
+
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        raise TypeError(f"{name} must be a float torch.Tensor, got {describe(value)}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if value.ndim not in allowed:
+            wanted = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be a {wanted} tensor, got shape {tuple(value.shape)}")
+    if value.ndim == 0 or value.shape[0] < min_len:
+        raise ValueError(
+            f"{name} must have at least {min_len} rows, got shape {tuple(value.shape)}"
+        )
+    if not bool(torch.isfinite(value).all()):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return value
+
+
+def model_outputs(model: Any, name: str, x: Any) -> int:
+    """Return how many outputs ``model`` gives per example of ``x`` (a 2-D result).
+
+    Runs the model once, on the first example, in evaluation mode and without
+    gradients, so that an input of the wrong shape is reported naming ``name``
+    instead of failing deep inside PyTorch.
+    """
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x[:1])
+    except (RuntimeError, ValueError, IndexError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(
+            f"{name} has shape {tuple(x.shape)}, which the model cannot take ({first})"
+        ) from None
+    finally:
+        model.train(was_training)
+    if not isinstance(out, torch.Tensor) or out.ndim != 2:
+        raise ValueError(
+            f"the model must map {name} to a 2-D tensor of class scores, got {describe(out)}"
+        )
+    return int(out.shape[1])

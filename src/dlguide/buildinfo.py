@@ -29,9 +29,11 @@ def versions_table(packages: Sequence[str] = KEY_PACKAGES) -> str:
     """
     if isinstance(packages, str) or not isinstance(packages, Sequence):
         raise TypeError(f"packages must be a sequence of names, got {describe(packages)}")
+    if not packages:
+        raise ValueError("packages must name at least one package, got an empty sequence")
     rows = [("Python", platform.python_version())]
-    for name in packages:
-        check_str("package name", name)
+    for i, name in enumerate(packages):
+        check_str(f"packages[{i}]", name)
         try:
             version = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_same_length, describe
+from dlguide._checks import check_array, check_int, check_same_length, check_tensor, describe
 
 __all__ = [
     "LAYER_NAMES",
@@ -78,19 +78,22 @@ def layer_representations(model: Any, x: Any) -> dict[str, np.ndarray]:
     >>> {name: r.shape[1] for name, r in reps.items()}
     {'pixels': 784, 'block1': 3136, 'block2': 1568, 'block3': 576, 'dense': 128}
     """
+    return _representations(model, x, "x")
+
+
+def _representations(model: Any, x: Any, name: str) -> dict[str, np.ndarray]:
+    """:func:`layer_representations`, with errors about ``x`` naming it ``name``."""
     import torch
 
     if not isinstance(model, torch.nn.Sequential) or [n for n, _ in model.named_children()][
         : len(LAYER_NAMES) - 1
     ] != list(LAYER_NAMES[1:]):
         raise TypeError(f"model must be a network from silhouette_cnn(), got {describe(model)}")
-    if (
-        not isinstance(x, torch.Tensor)
-        or not x.is_floating_point()
-        or x.ndim != 4
-        or x.shape[1:] != (1, 28, 28)
-    ):
-        raise ValueError(f"x must be a float tensor of shape (n, 1, 28, 28), got {describe(x)}")
+    check_tensor(name, x)
+    if x.ndim != 4 or x.shape[1:] != (1, 28, 28):
+        raise ValueError(
+            f"{name} must be a float tensor of shape (n, 1, 28, 28), got {describe(x)}"
+        )
     out = {"pixels": x.flatten(1).numpy()}
     was_training = model.training
     model.eval()
@@ -172,8 +175,12 @@ def probe_layers(
     >>> sorted(probe_layers(silhouette_cnn(), x, y, x, y, n_components=4))
     ['block1', 'block2', 'block3', 'dense', 'pixels']
     """
-    train = layer_representations(model, x_train)
-    test = layer_representations(model, x_test)
+    train = _representations(model, x_train, "x_train")
+    test = _representations(model, x_test, "x_test")
+    check_array("y_train", y_train, ndim=1, kind="integer")
+    check_array("y_test", y_test, ndim=1, kind="integer")
+    check_same_length(x_train=x_train, y_train=y_train)
+    check_same_length(x_test=x_test, y_test=y_test)
     return {
         name: probe_accuracy(train[name], y_train, test[name], y_test, n_components=n_components)
         for name in LAYER_NAMES

@@ -120,6 +120,20 @@ def new_figure(
     return fig, axes
 
 
+def _check_axes(ax: Any) -> None:
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {describe(ax)}")
+
+
+def _as_floats(name: str, values: Any) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of numbers, got {describe(values)}") from None
+
+
 def line_chart(
     ax: Any,
     x: Sequence[float] | np.ndarray,
@@ -139,6 +153,7 @@ def line_chart(
     >>> len(ax.lines)
     1
     """
+    _check_axes(ax)
     xs = check_array("x", np.asarray(x), ndim=1)
     if not isinstance(series, Mapping) or not series:
         raise TypeError(
@@ -177,10 +192,11 @@ def bar_chart(
     >>> [t.get_text() for t in ax.texts]
     ['20%', '90%']
     """
+    _check_axes(ax)
     if isinstance(labels, str) or not isinstance(labels, Sequence):
         raise TypeError(f"labels must be a sequence of strings, got {describe(labels)}")
-    names = [check_str("label", label) for label in labels]
-    heights = check_array("values", np.asarray(values, dtype=float), ndim=1)
+    names = [check_str(f"labels[{i}]", label) for i, label in enumerate(labels)]
+    heights = check_array("values", _as_floats("values", values), ndim=1)
     if len(names) != len(heights):
         raise ValueError(f"labels has {len(names)} entries but values has {len(heights)}")
     if colors is None:
@@ -262,7 +278,7 @@ def nested_regions(labels: Sequence[str], notes: Sequence[str] | None = None) ->
 
     if isinstance(labels, str) or not isinstance(labels, Sequence) or not labels:
         raise TypeError(f"labels must be a non-empty sequence of strings, got {describe(labels)}")
-    names = [check_str("label", label) for label in labels]
+    names = [check_str(f"labels[{i}]", label) for i, label in enumerate(labels)]
     if notes is not None and len(notes) != len(names):
         raise ValueError(f"notes has {len(notes)} entries but labels has {len(names)}")
     fig, ax = new_figure(width=7.0, height=1.1 + 1.0 * len(names))

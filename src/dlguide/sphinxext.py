@@ -26,6 +26,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dlguide._checks import describe
+
 __all__ = ["fingerprint", "setup"]
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -60,6 +62,13 @@ def fingerprint(sources: list[Path], *, packages: bool = True) -> str:
     packages
         Also hash the name and version of every installed distribution.
     """
+    if not isinstance(sources, (list, tuple)):
+        raise TypeError(f"sources must be a list of paths, got {describe(sources)}")
+    if not sources:
+        raise ValueError("sources must name at least one file or folder, got an empty list")
+    for i, source in enumerate(sources):
+        if not isinstance(source, (str, os.PathLike)):
+            raise TypeError(f"sources[{i}] must be a path, got {describe(source)}")
     digest = hashlib.sha256()
     for path in _source_files([Path(p) for p in sources]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -12,7 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_real,
+    check_same_length,
+    check_tensor,
+    describe,
+    model_outputs,
+)
 
 __all__ = ["History", "fit_classifier", "images_to_tensor", "predict_proba"]
 
@@ -88,8 +96,7 @@ def fit_classifier(
     import torch
 
     _check_model(model)
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"x must be a float torch.Tensor, got {describe(x)}")
+    check_tensor("x", x)
     labels = check_array("y", y, ndim=1, kind="integer")
     check_same_length(x=x, y=labels)
     epochs = check_int("epochs", epochs, minimum=1)
@@ -99,16 +106,12 @@ def fit_classifier(
         raise ValueError(f"lr must be positive, got {lr}")
     if (x_test is None) != (y_test is None):
         raise TypeError("give both x_test and y_test, or neither")
+    n_classes = model_outputs(model, "x", x)
     if y_test is not None:
-        if not isinstance(x_test, torch.Tensor) or not x_test.is_floating_point():
-            raise TypeError(f"x_test must be a float torch.Tensor, got {describe(x_test)}")
+        check_tensor("x_test", x_test)
         check_array("y_test", y_test, ndim=1, kind="integer")
         check_same_length(x_test=x_test, y_test=y_test)
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        n_classes = model(x[:1]).shape[1]
-    model.train(was_training)
+        model_outputs(model, "x_test", x_test)
     if labels.min() < 0 or labels.max() >= n_classes:
         raise ValueError(
             f"y must hold class ids from 0 to {n_classes - 1} (the model has {n_classes} "
@@ -152,11 +155,9 @@ def predict_proba(model: Any, x: Any, *, batch_size: int = 1024) -> np.ndarray:
     import torch
 
     _check_model(model)
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"x must be a float torch.Tensor, got {describe(x)}")
+    check_tensor("x", x)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    if len(x) == 0:
-        raise ValueError(f"x must hold at least one example, got shape {tuple(x.shape)}")
+    model_outputs(model, "x", x)
     was_training = model.training
     model.eval()
     with torch.no_grad():
