@@ -66,7 +66,7 @@ def test_confusion_pairs_skips_empty_cells():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: augmentation_layers(("zoom",)), ValueError, "kind must be one of"),
+        (lambda: augmentation_layers(("zoom",)), ValueError, r"kinds\[0\] must be one of"),
         (lambda: augmentation_layers("flip"), TypeError, "kinds must be a non-empty tuple"),
         (lambda: augmentation_layers(()), TypeError, "kinds must be a non-empty tuple"),
         (lambda: augmentation_layers(rotation=0.0), ValueError, "rotation must be in"),

@@ -393,4 +393,6 @@ class TestGraphDiagram:
         with pytest.raises(TypeError, match=r"^nodes\['a'\] must be an \(x, y, text\) tuple"):
             graph_diagram({"a": (0.1, 0.5)}, [])
         with pytest.raises(ValueError, match=r"^highlight names \['q'\]"):
-            graph_diagram(nodes, [], highlight=["q"])
+            graph_diagram(nodes, [("a", "a")], highlight=["q"])
+        with pytest.raises(ValueError, match=r"^edges must hold at least one"):
+            graph_diagram(nodes, [])

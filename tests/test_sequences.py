@@ -99,10 +99,12 @@ def test_gradient_by_time_against_autograd_by_hand():
         (lambda: CharModel(5, "transformer"), ValueError, "cell must be one of"),
         (lambda: CharModel(1), ValueError, "vocab_size must be at least 2"),
         (lambda: next_char_loss(torch.nn.Linear(2, 2), None, None), TypeError, "CharModel"),
-        (lambda: gradient_by_time(CharModel(3), torch.zeros(2, 3)), ValueError, "integer tensor"),
+        (lambda: gradient_by_time(CharModel(3), torch.zeros(2, 3)), TypeError,
+         "integer torch.Tensor"),
         (lambda: generate(CharModel(2), ("a", "b"), "abc"), ValueError, "not in the alphabet"),
         (lambda: generate(CharModel(2), ("a", "b"), "a", temperature=0), ValueError, "positive"),
-        (lambda: train_language_model(CharModel(2), None, None, lr=-1), ValueError, "positive"),
+        (lambda: train_language_model(CharModel(2), *random_windows(np.arange(9) % 2, 3, 2),
+                                      lr=-1), ValueError, "positive"),
     ],
 )  # fmt: skip
 def test_bad_input(call, error, message):

@@ -91,7 +91,7 @@ def test_learning_curve_learns_an_easy_task():
         (lambda b: few_per_class(np.array([0.0, 1.0]), 1), TypeError, "integer dtype"),
         (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(4) % 2,
                                   torch.rand(4, 1, 28, 28), np.arange(4) % 2, []),
-         ValueError, "sizes must be"),
+         ValueError, "sizes must"),
         (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(3) % 2,
                                   torch.rand(4, 1, 28, 28), np.arange(4) % 2, [1]),
          ValueError, "same number of rows"),

@@ -172,3 +172,27 @@ def model_outputs(model: Any, name: str, x: Any) -> int:
             f"the model must map {name} to a 2-D tensor of class scores, got {describe(out)}"
         )
     return int(out.shape[1])
+
+
+def check_token_ids(name: str, value: Any, *, vocab_size: int | None = None) -> Any:
+    """Return ``value`` after checking it is an integer tensor of token ids, ``(batch, time)``.
+
+    Ids must lie in ``[0, vocab_size)`` when ``vocab_size`` is given, and the batch
+    must not be empty.
+    """
+    import torch
+
+    if not isinstance(value, torch.Tensor) or value.is_floating_point() or value.is_complex():
+        raise TypeError(
+            f"{name} must be an integer torch.Tensor of token ids, got {describe(value)}"
+        )
+    if value.ndim != 2:
+        raise ValueError(f"{name} must have shape (batch, time), got {tuple(value.shape)}")
+    if value.numel() == 0:
+        raise ValueError(f"{name} must not be empty, got shape {tuple(value.shape)}")
+    if vocab_size is not None and (int(value.min()) < 0 or int(value.max()) >= vocab_size):
+        raise ValueError(
+            f"{name} must hold ids from 0 to {vocab_size - 1}, got values from "
+            f"{int(value.min())} to {int(value.max())}"
+        )
+    return value

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from dlguide._batches import train_on_windows
 from dlguide._checks import check_int, describe
 
 __all__ = [
@@ -44,10 +45,19 @@ def attention(q: Any, k: Any, v: Any) -> tuple[Any, Any]:
             raise TypeError(
                 f"{name} must be a float tensor of shape (..., n, d), got {describe(t)}"
             )
-    if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
+        if 0 in t.shape:
+            raise ValueError(f"{name} must not be empty, got shape {tuple(t.shape)}")
+        if not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} contains NaN or infinite values")
+    if q.shape[-1] != k.shape[-1]:
         raise ValueError(
-            f"q and k need the same last dimension and k and v the same length, got shapes "
-            f"{tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}"
+            f"q and k need the same last dimension, got shapes {tuple(q.shape)} and "
+            f"{tuple(k.shape)}"
+        )
+    if k.shape[:-1] != v.shape[:-1]:
+        raise ValueError(
+            f"k and v need the same shape apart from the last dimension, got shapes "
+            f"{tuple(k.shape)} and {tuple(v.shape)}"
         )
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
     weights = torch.softmax(scores, dim=-1)
@@ -200,22 +210,9 @@ def train_tagger(model: Any, x: Any, y: Any, *, steps: int = 500, batch_size: in
     >>> acc[-1] > 0.9
     True
     """
-    import torch
-
     if not isinstance(model, SequenceTagger):
         raise TypeError(f"model must be a SequenceTagger, got {describe(model)}")
-    steps = check_int("steps", steps, minimum=1)
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    accuracy = []
-    model.train()
-    for _ in range(steps):
-        batch = torch.randint(0, len(x), (batch_size,), generator=generator)
-        logits = model(x[batch])
-        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        accuracy.append((logits.argmax(-1) == y[batch]).float().mean().item())
-    model.eval()
+    _, accuracy = train_on_windows(
+        model, x, y, steps=steps, batch_size=batch_size, lr=lr, seed=seed
+    )
     return accuracy

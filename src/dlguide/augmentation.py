@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_real, check_str
+from dlguide._checks import check_array, check_real, check_str, describe
 
 __all__ = ["AUGMENTATIONS", "augmentation_layers", "confusion_pairs", "random_transpose_layer"]
 
@@ -78,8 +78,8 @@ def augmentation_layers(kinds: tuple[str, ...] = ("flip", "rotate"), *, rotation
 
     if isinstance(kinds, str) or not isinstance(kinds, tuple) or not kinds:
         raise TypeError(f"kinds must be a non-empty tuple of names, got {kinds!r}")
-    for kind in kinds:
-        check_str("kind", kind, choices=AUGMENTATIONS)
+    for i, kind in enumerate(kinds):
+        check_str(f"kinds[{i}]", kind, choices=AUGMENTATIONS)
     rotation = check_real("rotation", rotation)
     if not 0 < rotation <= 0.5:
         raise ValueError(f"rotation must be in (0, 0.5] of a turn, got {rotation}")
@@ -107,6 +107,12 @@ def confusion_pairs(
     [('c', 'a', 3), ('a', 'b', 2)]
     """
     m = check_array("matrix", matrix, ndim=2, kind="integer")
+    if isinstance(class_names, str) or not isinstance(class_names, (list, tuple)):
+        raise TypeError(f"class_names must be a list of names, got {describe(class_names)}")
+    if not class_names:
+        raise ValueError("class_names must name at least one class, got an empty list")
+    for i, name in enumerate(class_names):
+        check_str(f"class_names[{i}]", name)
     if m.shape[0] != m.shape[1] or m.shape[0] != len(class_names):
         raise ValueError(
             f"matrix must be square with one row per class ({len(class_names)}), "

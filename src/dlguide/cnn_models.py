@@ -159,6 +159,8 @@ def feature_maps(model: Any, image: Any) -> dict[str, np.ndarray]:
         raise ValueError(
             f"image must have shape (1, h, w) or (1, 1, h, w), got {tuple(image.shape)}"
         )
+    if not bool(torch.isfinite(image).all()):
+        raise ValueError("image contains NaN or infinite values")
     maps = {}
     was_training = model.training
     model.eval()

@@ -127,6 +127,15 @@ def _check_axes(ax: Any) -> None:
         raise TypeError(f"ax must be a matplotlib Axes, got {describe(ax)}")
 
 
+def _check_names(name: str, names: Any) -> None:
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        raise TypeError(f"{name} must be a list of strings, got {describe(names)}")
+    if not names:
+        raise ValueError(f"{name} must not be empty")
+    for i, entry in enumerate(names):
+        check_str(f"{name}[{i}]", entry)
+
+
 def _as_floats(name: str, values: Any) -> np.ndarray:
     try:
         return np.asarray(values, dtype=float)
@@ -353,6 +362,7 @@ def decision_regions(
     >>> len(ax.collections) >= 3  # the shaded regions and one scatter per class
     True
     """
+    _check_axes(ax)
     points = check_array("x", x, ndim=2)
     if points.shape[1] != 2:
         raise ValueError(f"x must have two columns (points in the plane), got shape {points.shape}")
@@ -437,6 +447,10 @@ def graph_diagram(
                     f"nodes[{name!r}] must have x and y between 0 and 1, got {spec[:2]}"
                 )
         check_str(f"nodes[{name!r}] text", spec[2])
+    if isinstance(edges, str) or not isinstance(edges, (list, tuple)):
+        raise TypeError(f"edges must be a list of (from, to) pairs, got {describe(edges)}")
+    if not edges:
+        raise ValueError("edges must hold at least one (from, to) pair, got none")
     for edge in edges:
         if not (isinstance(edge, tuple) and len(edge) == 2):
             raise TypeError(f"edges must be (from, to) pairs, got {describe(edge)}")
@@ -499,7 +513,8 @@ def probability_panels(
     stack = check_array("images", images, ndim=3)
     probs = check_array("probabilities", probabilities, ndim=2)
     check_same_length(images=stack, probabilities=probs)
-    if isinstance(class_names, str) or len(class_names) != probs.shape[1]:
+    _check_names("class_names", class_names)
+    if len(class_names) != probs.shape[1]:
         raise ValueError(
             f"class_names must give one name per column of probabilities ({probs.shape[1]}), "
             f"got {describe(class_names)}"
@@ -543,8 +558,10 @@ def confusion_heatmap(ax: Any, matrix: np.ndarray, class_names: Sequence[str]) -
     >>> sorted(t.get_text() for t in ax.texts)
     ['0', '1', '3', '4']
     """
+    _check_axes(ax)
     m = check_array("matrix", matrix, ndim=2, kind="integer")
-    if isinstance(class_names, str) or m.shape != (len(class_names), len(class_names)):
+    _check_names("class_names", class_names)
+    if m.shape != (len(class_names), len(class_names)):
         raise ValueError(
             f"matrix must be square with one row per class name, got shape {m.shape} "
             f"and {describe(class_names)}"

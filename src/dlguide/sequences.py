@@ -14,7 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_str, describe
+from dlguide._batches import check_windows, train_on_windows
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_real,
+    check_str,
+    check_tensor,
+    check_token_ids,
+    describe,
+)
 
 __all__ = [
     "CELLS",
@@ -95,7 +104,8 @@ def rnn_unrolled(x: Any, rnn: Any) -> Any:
         raise TypeError(
             f"rnn must be a one-layer torch.nn.RNN(batch_first=True), got {describe(rnn)}"
         )
-    if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[2] != rnn.input_size:
+    check_tensor("x", x, ndim=3)
+    if x.shape[1] == 0 or x.shape[2] != rnn.input_size:
         raise ValueError(
             f"x must be a tensor of shape (batch, time, {rnn.input_size}), got {describe(x)}"
         )
@@ -168,6 +178,7 @@ def next_char_loss(model: Any, x: Any, y: Any) -> float:
 
     if not isinstance(model, CharModel):
         raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    check_windows(model, x, y)
     model.eval()
     with torch.no_grad():
         logits = model(x)
@@ -193,30 +204,12 @@ def train_language_model(
     >>> losses[-1] < losses[0] / 3
     True
     """
-    import torch
-
     if not isinstance(model, CharModel):
         raise TypeError(f"model must be a CharModel, got {describe(model)}")
-    steps = check_int("steps", steps, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    model.train()
-    for _ in range(steps):
-        batch = torch.randint(0, len(x), (batch_size,), generator=generator)
-        logits = model(x[batch])
-        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        losses.append(loss.item() / float(np.log(2)))
-    model.eval()
-    return losses
+    losses, _ = train_on_windows(
+        model, x, y, steps=steps, batch_size=batch_size, lr=lr, seed=seed, clip=1.0
+    )
+    return [loss / float(np.log(2)) for loss in losses]
 
 
 def gradient_by_time(model: Any, x: Any) -> np.ndarray:
@@ -240,8 +233,7 @@ def gradient_by_time(model: Any, x: Any) -> np.ndarray:
 
     if not isinstance(model, CharModel):
         raise TypeError(f"model must be a CharModel, got {describe(model)}")
-    if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.is_floating_point():
-        raise ValueError(f"x must be an integer tensor of shape (batch, time), got {describe(x)}")
+    check_token_ids("x", x, vocab_size=model.embed.num_embeddings)
     model.eval()
     embedded = model.embed(x).detach().requires_grad_(True)
     states = model.recurrent(embedded)[0]
@@ -266,6 +258,15 @@ def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *
 
     if not isinstance(model, CharModel):
         raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    if not isinstance(alphabet, tuple) or not alphabet:
+        raise TypeError(
+            f"alphabet must be a non-empty tuple of characters, got {describe(alphabet)}"
+        )
+    if len(alphabet) != model.output.out_features:
+        raise ValueError(
+            f"alphabet has {len(alphabet)} characters but the model predicts "
+            f"{model.output.out_features}"
+        )
     check_str("prompt", prompt)
     unknown = sorted(set(prompt) - set(alphabet))
     if unknown:

@@ -18,7 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_same_length, check_str, describe
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_same_length,
+    check_str,
+    check_tensor,
+    describe,
+)
 
 __all__ = ["METHODS", "few_per_class", "learning_curve", "transfer_model"]
 
@@ -98,6 +105,14 @@ def few_per_class(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     return np.sort(np.concatenate(chosen))
 
 
+def _items(name: str, values: Any) -> Sequence[Any]:
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be a list or tuple, got {describe(values)}")
+    if not values:
+        raise ValueError(f"{name} must not be empty")
+    return values
+
+
 def learning_curve(
     base: Any,
     x: Any,
@@ -135,15 +150,21 @@ def learning_curve(
 
     from dlguide.training import fit_classifier, predict_proba
 
+    check_tensor("x", x, ndim=4)
     labels = check_array("y", y, ndim=1, kind="integer")
     check_same_length(x=x, y=labels)
+    check_tensor("x_test", x_test, ndim=4)
+    if x_test.shape[1:] != x.shape[1:]:
+        raise ValueError(
+            f"x_test must have images of the same shape as x, {tuple(x.shape[1:])}, "
+            f"got {tuple(x_test.shape[1:])}"
+        )
     check_array("y_test", y_test, ndim=1, kind="integer")
     check_same_length(x_test=x_test, y_test=y_test)
-    if isinstance(sizes, str | bytes) or not sizes:
-        raise ValueError(f"sizes must be a non-empty sequence of ints, got {sizes!r}")
-    sizes = [check_int("size", n, minimum=1) for n in sizes]
-    for method in methods:
-        check_str("method", method, choices=METHODS)
+    sizes = [check_int(f"sizes[{i}]", n, minimum=1) for i, n in enumerate(_items("sizes", sizes))]
+    for i, method in enumerate(_items("methods", methods)):
+        check_str(f"methods[{i}]", method, choices=METHODS)
+    seeds = [check_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(_items("seeds", seeds))]
     epochs = check_int("epochs", epochs, minimum=1)
     n_classes = len(np.unique(labels))
     results = {method: np.zeros((len(sizes), len(seeds))) for method in methods}
