@@ -158,18 +158,24 @@ VALID: dict[str, Callable[[], Any]] = {
 }
 VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.plotting.decision_regions": {
-        "predict": lambda: (lambda points: (points[:, 0] > 0).astype(int)),
-        "x": lambda: _rng().normal(size=(10, 2)), "y": lambda: np.arange(10) % 2,
-        "resolution": lambda: 20},
+        "predict": lambda: lambda points: (points[:, 0] > 0).astype(int),
+        "x": lambda: _rng().normal(size=(10, 2)),
+        "y": lambda: np.arange(10) % 2,
+        "resolution": lambda: 20,
+    },
     "dlguide.plotting.graph_diagram": {
         "nodes": lambda: {"x": (0.0, 0.0, "input"), "y": (1.0, 0.0, "output")},
-        "edges": lambda: [("x", "y")]},
+        "edges": lambda: [("x", "y")],
+    },
     "dlguide.plotting.probability_panels": {
-        "images": lambda: _images()[:2], "probabilities": lambda: np.array([[0.7, 0.3],
-                                                                          [0.2, 0.8]]),
-        "class_names": lambda: ["cat", "dog"]},
-    "dlguide.plotting.confusion_heatmap": {"matrix": lambda: np.array([[5, 1], [2, 4]]),
-                                           "class_names": lambda: ["cat", "dog"]},
+        "images": lambda: _images()[:2],
+        "probabilities": lambda: np.array([[0.7, 0.3], [0.2, 0.8]]),
+        "class_names": lambda: ["cat", "dog"],
+    },
+    "dlguide.plotting.confusion_heatmap": {
+        "matrix": lambda: np.array([[5, 1], [2, 4]]),
+        "class_names": lambda: ["cat", "dog"],
+    },
     # Part II: architectures
     "dlguide.attention.attention": {
         "q": lambda: _tensor()[:, 0],
