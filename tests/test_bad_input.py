@@ -176,6 +176,11 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "matrix": lambda: np.array([[5, 1], [2, 4]]),
         "class_names": lambda: ["cat", "dog"],
     },
+    "dlguide.workflow.stratified_split": {
+        "labels": lambda: np.arange(20) % 2,
+        "fractions": lambda: (0.5, 0.25, 0.25),
+    },
+    "dlguide.workflow.fit_tracked": {"x_val": _tensor, "y_val": lambda: np.arange(8) % 2},
     # Part II: architectures
     "dlguide.attention.attention": {
         "q": lambda: _tensor()[:, 0],
@@ -318,7 +323,7 @@ NOT_YET_COVERED = {
     "dlguide.activations", "dlguide.gradient_descent", "dlguide.learning_curves",
     "dlguide.losses", "dlguide.mlp", "dlguide.text.bert", "dlguide.text.cache",
     "dlguide.text.data", "dlguide.text.features", "dlguide.text.sentiment",
-    "dlguide.text.vectors", "dlguide.optimizers", "dlguide.workflow",
+    "dlguide.text.vectors", "dlguide.optimizers",
 }  # fmt: skip
 # Functions appended to shared modules by the same merges.
 NOT_YET_COVERED_FUNCTIONS: set[str] = set()

@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_real,
+    check_same_length,
+    check_tensor,
+    describe,
+    model_outputs,
+)
 
 __all__ = ["ArrayDataset", "TrackedHistory", "fit_tracked", "stratified_split"]
 
@@ -180,13 +188,20 @@ def fit_tracked(
     from dlguide.training import _check_model
 
     _check_model(model)
-    for name, tensor in (("x", x), ("x_val", x_val)):
-        if not isinstance(tensor, torch.Tensor) or not tensor.is_floating_point():
-            raise TypeError(f"{name} must be a float torch.Tensor, got {describe(tensor)}")
+    check_tensor("x", x)
+    check_tensor("x_val", x_val)
     labels = check_array("y", y, ndim=1, kind="integer")
     val_labels = check_array("y_val", y_val, ndim=1, kind="integer")
     check_same_length(x=x, y=labels)
     check_same_length(x_val=x_val, y_val=val_labels)
+    n_classes = model_outputs(model, "x", x)
+    model_outputs(model, "x_val", x_val)
+    for name, ids in (("y", labels), ("y_val", val_labels)):
+        if ids.min() < 0 or ids.max() >= n_classes:
+            raise ValueError(
+                f"{name} must hold class ids from 0 to {n_classes - 1} (the model has "
+                f"{n_classes} outputs), got values from {ids.min()} to {ids.max()}"
+            )
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if optimizer not in OPTIMIZERS:
