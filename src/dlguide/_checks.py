@@ -90,11 +90,7 @@ def check_array(
         raise ValueError(f"kind must be 'numeric', 'integer' or 'any', got {kind!r}")
     if not isinstance(value, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {describe(value)}")
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else ndim
-        if value.ndim not in allowed:
-            wanted = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be a {wanted} array, got shape {value.shape}")
+    _check_ndim(name, value, ndim, "array")
     if value.ndim and value.shape[0] < min_len:
         raise ValueError(f"{name} must have at least {min_len} rows, got shape {value.shape}")
     if kind == "integer":
@@ -106,6 +102,14 @@ def check_array(
         if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
             raise ValueError(f"{name} contains NaN or infinite values")
     return value
+
+
+def _check_ndim(name: str, value: Any, ndim: int | tuple[int, ...] | None, noun: str) -> None:
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if value.ndim not in allowed:
+            wanted = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be a {wanted} {noun}, got shape {tuple(value.shape)}")
 
 
 def check_same_length(**arrays: np.ndarray) -> None:
@@ -130,11 +134,7 @@ def check_tensor(
 
     if not isinstance(value, torch.Tensor) or not value.is_floating_point():
         raise TypeError(f"{name} must be a float torch.Tensor, got {describe(value)}")
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else ndim
-        if value.ndim not in allowed:
-            wanted = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be a {wanted} tensor, got shape {tuple(value.shape)}")
+    _check_ndim(name, value, ndim, "tensor")
     if value.ndim == 0 or value.shape[0] < min_len:
         raise ValueError(
             f"{name} must have at least {min_len} rows, got shape {tuple(value.shape)}"
