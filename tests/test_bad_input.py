@@ -113,6 +113,10 @@ def _classic_cnn(n_classes: int = 3) -> Any:
 
 def _tabular(n: int = 24) -> np.ndarray:
     return _rng().normal(size=(n, 4))
+def _generator() -> Any:
+    import torch
+
+    return torch.Generator().manual_seed(0)
 
 
 # Valid example arguments by parameter name (a factory, so that each call gets a fresh one).
@@ -296,6 +300,21 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "series": lambda: {"loss": np.array([3.0, 2.0, 1.0])},
     },
     "dlguide.plotting.glue_figure": {"name": lambda: "fig-demo"},
+    "dlguide.regularization.dropout": {"x": lambda: np.ones((4, 5)), "p": lambda: 0.5},
+    "dlguide.regularization.rotate_images": {
+        "batch": lambda: _tensor()[:2],
+        "degrees": lambda: np.array([10.0, -5.0]),
+    },
+    "dlguide.regularization.augment_images": {
+        "batch": lambda: _tensor()[:2],
+        "generator": _generator,
+        "degrees": lambda: 10.0,
+    },
+    "dlguide.regularization.augmenter": {"degrees": lambda: 10.0},
+    "dlguide.regularization.results_markdown": {
+        "rows": lambda: {"none": {"accuracy": 0.5}},
+        "formats": lambda: {"accuracy": ".1%"},
+    },
 }
 # Arguments that are switches, not data: given their default, never replaced.
 NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
