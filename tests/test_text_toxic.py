@@ -114,6 +114,20 @@ def test_student_learns_and_thresholds_separate():
     p = student.predict(["idiot", "lovely"])
     assert p.shape == (2, 6) and p[0, 0] > 0.5 > p[1, 0]
     assert "idiot" in student.top_pieces("toxic", 2)
+    with pytest.raises(ValueError, match="label"):
+        student.top_pieces("rude")
+    with pytest.raises(TypeError, match="texts"):
+        student.predict("one string")
+
+
+def test_network_refuses_bad_ids():
+    import torch
+
+    model = load_jigsaw_model()
+    with pytest.raises(TypeError, match="ids"):
+        model(torch.zeros(2, 100))
+    with pytest.raises(ValueError, match="ids"):
+        model(torch.full((1, 100), 20_000))
 
 
 def test_student_refuses_bad_targets():

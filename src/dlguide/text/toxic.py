@@ -256,6 +256,10 @@ class JigsawBiLSTM:
         import torch
 
         w = self.weights
+        if not isinstance(ids, torch.Tensor) or ids.dtype != torch.int64 or ids.ndim != 2:
+            raise TypeError(f"ids must be a 2-D int64 torch tensor, got {describe(ids)}")
+        if ids.numel() and (ids.min() < 0 or ids.max() >= w["embedding"].shape[0]):
+            raise ValueError(f"ids must lie in range({w['embedding'].shape[0]})")
         x = w["embedding"][ids]  # (batch, time, 50)
         both = []
         for direction, steps in (("forward", range(x.shape[1])),
