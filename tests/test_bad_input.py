@@ -69,6 +69,13 @@ def _tensor() -> Any:
     return torch.rand(8, 1, 28, 28)
 
 
+def _small_tensor(*shape: int) -> Any:
+    import torch
+
+    torch.manual_seed(0)
+    return torch.rand(*shape)
+
+
 def _cnn() -> Any:
     from dlguide.depth import silhouette_cnn
 
@@ -113,6 +120,8 @@ def _classic_cnn(n_classes: int = 3) -> Any:
 
 def _tabular(n: int = 24) -> np.ndarray:
     return _rng().normal(size=(n, 4))
+
+
 def _generator() -> Any:
     import torch
 
@@ -314,6 +323,26 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.regularization.results_markdown": {
         "rows": lambda: {"none": {"accuracy": 0.5}},
         "formats": lambda: {"accuracy": ".1%"},
+    },
+    "dlguide.text.toxic.jigsaw_word_ids": {"texts": lambda: ["a short text"]},
+    "dlguide.text.toxic.toxicity_scores": {"texts": lambda: ["a short text"]},
+    "dlguide.text.toxic.rescale_scores": {"scores": lambda: np.full((2, 6), 0.5)},
+    "dlguide.text.toxic.mask_offensive": {"text": lambda: "a text", "threshold": lambda: 0.5},
+    "dlguide.text.toxic.lstm_step": {
+        "x": lambda: _small_tensor(2, 3),
+        "h": lambda: _small_tensor(2, 2),
+        "c": lambda: _small_tensor(2, 2),
+        "kernel": lambda: _small_tensor(3, 8),
+        "recurrent": lambda: _small_tensor(2, 8),
+        "bias": lambda: _small_tensor(8),
+    },
+    "dlguide.text.toxic.train_student": {
+        "texts": lambda: ["you idiot", "a fine day"] * 4,
+        "targets": lambda: np.tile([[1.0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], (4, 1)),
+    },
+    "dlguide.text.toxic.choose_thresholds": {
+        "y_true": lambda: np.array([[0], [1], [0], [1]]),
+        "scores": lambda: np.array([[0.1], [0.7], [0.4], [0.6]]),
     },
 }
 # Arguments that are switches, not data: given their default, never replaced.

