@@ -176,6 +176,9 @@ VALID: dict[str, Callable[[], Any]] = {
     "epochs": lambda: 1,
     "batch_size": lambda: 4,
     "lr": lambda: 0.01,
+    "y_true": lambda: np.arange(8) % 2,
+    "y_pred": lambda: np.array([0, 1, 1, 0, 0, 1, 0, 0]),
+    "y_score": lambda: np.linspace(0.0, 1.0, 8),
 }
 VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.claims.claim": {"at_least": lambda: 0.0, "glue": lambda: False},
@@ -185,6 +188,9 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "series": lambda: {"loss": np.array([3.0, 2.0, 1.0])},
     },
     "dlguide.plotting.glue_figure": {"name": lambda: "fig-demo"},
+    "dlguide.plotting.curve_chart": {
+        "curves": lambda: {"model": (np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.8, 1.0]))},
+    },
 }
 # Arguments that are switches, not data: given their default, never replaced.
 NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
