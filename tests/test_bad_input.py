@@ -168,6 +168,9 @@ VALID: dict[str, Callable[[], Any]] = {
     "epochs": lambda: 1,
     "batch_size": lambda: 4,
     "lr": lambda: 0.01,
+    "y_true": lambda: np.arange(8) % 2,
+    "y_pred": lambda: np.array([0, 1, 1, 0, 0, 1, 0, 0]),
+    "y_score": lambda: np.linspace(0.0, 1.0, 8),
 }
 VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.plotting.decision_regions": {
@@ -343,6 +346,9 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.text.toxic.choose_thresholds": {
         "y_true": lambda: np.array([[0], [1], [0], [1]]),
         "scores": lambda: np.array([[0.1], [0.7], [0.4], [0.6]]),
+    },
+    "dlguide.plotting.curve_chart": {
+        "curves": lambda: {"model": (np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.8, 1.0]))},
     },
 }
 # Arguments that are switches, not data: given their default, never replaced.

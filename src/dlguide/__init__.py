@@ -17,6 +17,7 @@ Chapters of the book import from here; each module is one idea a reader learns:
 - :mod:`dlguide.optimizers` -- SGD, momentum, RMSprop and Adam from their update rules; schedules
 - :mod:`dlguide.workflow` -- splits, a Dataset, and a training loop with validation and knobs
 - :mod:`dlguide.regularization` -- dropout, L1/L2 weights, augmentation of image tensors
+- :mod:`dlguide.metrics` -- accuracy, precision, recall, F1, ROC and precision-recall, in NumPy
 - :mod:`dlguide.convolution` -- convolution by hand: filters, stride, padding, pooling
 - :mod:`dlguide.cnn_models` -- the classic small CNN in Keras and in PyTorch
 - :mod:`dlguide.augmentation` -- Keras augmentation layers, confusion pairs

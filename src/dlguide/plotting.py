@@ -21,6 +21,7 @@ __all__ = [
     "PALETTE",
     "bar_chart",
     "confusion_heatmap",
+    "curve_chart",
     "decision_regions",
     "glue_figure",
     "graph_diagram",
@@ -577,4 +578,78 @@ def confusion_heatmap(ax: Any, matrix: np.ndarray, class_names: Sequence[str]) -
     for (i, j), count in np.ndenumerate(m):
         ax.text(j, i, str(count), ha="center", va="center", fontsize=7.5,
                 color="white" if count > threshold else "black")  # fmt: skip
+    return ax
+
+
+def curve_chart(
+    ax: Any,
+    curves: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    xlabel: str,
+    ylabel: str,
+    steps: bool = False,
+    reference: tuple[str, np.ndarray, np.ndarray] | None = None,
+    title: str | None = None,
+) -> Any:
+    """Draw curves that each have their own x values, such as ROC or precision-recall curves.
+
+    Parameters
+    ----------
+    ax
+        The matplotlib axes to draw on.
+    curves
+        Label -> ``(x, y)``, two 1-D arrays of equal length per curve.
+    xlabel, ylabel
+        Axis labels.
+    steps
+        Draw each curve as a staircase (``steps-post``), as a precision-recall
+        curve should be read, instead of joining the points by straight lines.
+    reference
+        An optional ``(label, x, y)`` drawn as a grey dotted line, e.g. what a
+        scorer that knows nothing would get.
+    title
+        Optional axes title.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> x = np.array([0.0, 0.5, 1.0])
+    >>> _ = curve_chart(ax, {"model": (x, np.array([0.0, 0.8, 1.0]))}, xlabel="FPR",
+    ...                 ylabel="TPR", reference=("chance", x, x))
+    >>> [line.get_label() for line in ax.lines]
+    ['model', 'chance']
+    """
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {describe(ax)}")
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError(
+            f"curves must be a non-empty mapping of label -> (x, y), got {describe(curves)}"
+        )
+    checked = {}
+    for label, pair in curves.items():
+        check_str("curves label", label)
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"curves[{label!r}] must be an (x, y) pair, got {describe(pair)}")
+        xs = check_array(f"curves[{label!r}] x", pair[0], ndim=1)
+        ys = check_array(f"curves[{label!r}] y", pair[1], ndim=1)
+        check_same_length(**{f"curves[{label!r}] x": xs, f"curves[{label!r}] y": ys})
+        checked[label] = (xs, ys)
+    if reference is not None:
+        if not (isinstance(reference, tuple) and len(reference) == 3):
+            raise TypeError(f"reference must be a (label, x, y) tuple, got {describe(reference)}")
+        check_str("reference label", reference[0])
+        ref_x = check_array("reference x", reference[1], ndim=1)
+        ref_y = check_array("reference y", reference[2], ndim=1)
+        check_same_length(**{"reference x": ref_x, "reference y": ref_y})
+    ax.set_xlabel(check_str("xlabel", xlabel))
+    ax.set_ylabel(check_str("ylabel", ylabel))
+    for label, (xs, ys) in checked.items():
+        ax.plot(xs, ys, label=label, drawstyle="steps-post" if steps else "default")
+    if reference is not None:
+        ax.plot(ref_x, ref_y, color="grey", linestyle=":", linewidth=1.2, label=reference[0])
+    if title:
+        ax.set_title(title)
+    ax.legend()
     return ax
