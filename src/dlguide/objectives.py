@@ -146,6 +146,18 @@ OBJECTIVES: tuple[Objective, ...] = (
                 "architectures/02-image-classification-in-practice.md"
                 "#which-animals-are-confused-and-why",
             ),
+            Link(
+                "Evaluate, once, on the test set",
+                "foundations/07-workflow-and-evaluation.md#step-7-evaluate-once-on-the-test-set",
+            ),
+            Link(
+                "When accuracy misleads: a rare class",
+                "foundations/07-workflow-and-evaluation.md#when-accuracy-misleads-a-rare-class",
+            ),
+            Link(
+                "Toxic comments: evaluation, one label at a time",
+                "language/05-toxic-comments.md#evaluation-one-label-at-a-time",
+            ),
         ),
     ),
     Objective(
@@ -160,6 +172,14 @@ OBJECTIVES: tuple[Objective, ...] = (
                 "Confidence on right and wrong answers",
                 "architectures/02-image-classification-in-practice.md"
                 "#confidence-on-right-and-wrong-answers",
+            ),
+            Link(
+                "What a confidence score means",
+                "foundations/07-workflow-and-evaluation.md#what-a-confidence-score-means",
+            ),
+            Link(
+                "Toxic comments: how to read the confidence scores",
+                "language/05-toxic-comments.md#how-to-read-the-confidence-scores",
             ),
         ),
     ),
