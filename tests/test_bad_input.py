@@ -109,6 +109,14 @@ def _bowl_grad() -> Any:
     return elongated_bowl_grad
 
 
+def _word_vectors() -> Any:
+    from dlguide.text.data import WordVectors
+
+    words = ("man", "king", "woman", "queen")
+    vectors = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0], [-1.0, 1.0]])
+    return WordVectors(words, vectors, {w: i for i, w in enumerate(words)})
+
+
 def _write_weights(folder: Path) -> None:
     (folder / "weights.txt").write_text("1")
 
@@ -256,6 +264,27 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     },
     "dlguide.text.data.simple_tokens": {"text": lambda: "The bank didn't open."},
     "dlguide.text.data.load_vader_ratings": {"domain": lambda: "tweets"},
+    "dlguide.text.vectors.one_hot": {
+        "words": lambda: ["cat", "sat"],
+        "vocabulary": lambda: ["cat", "mat", "sat"],
+    },
+    "dlguide.text.vectors.cosine": {"a": lambda: np.array([1.0, 0.0]), "b": lambda: np.ones(2)},
+    "dlguide.text.vectors.nearest": {"wv": _word_vectors, "word": lambda: "man"},
+    "dlguide.text.vectors.analogy": {
+        "wv": _word_vectors,
+        "a": lambda: "man",
+        "b": lambda: "king",
+        "c": lambda: "woman",
+    },
+    "dlguide.text.vectors.similarity_correlation": {
+        "wv": _word_vectors,
+        "pairs": lambda: [("man", "king", 5.0), ("man", "woman", 7.0), ("king", "queen", 8.0)],
+    },
+    "dlguide.text.vectors.train_word2vec": {
+        "documents": lambda: [["the", "cat", "sat"], ["the", "dog", "sat"]] * 3,
+        "dim": lambda: 4,
+        "min_count": lambda: 1,
+    },
 }
 # Arguments that are switches, not data: given their default, never replaced.
 NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
@@ -286,7 +315,7 @@ NOT_YET_COVERED = {
     "dlguide.objectives", "dlguide.sequences",
     "dlguide.transfer", "dlguide.data.hamlet", "dlguide.text.bert",
     "dlguide.text.features", "dlguide.text.sentiment",
-    "dlguide.text.vectors", "dlguide.workflow",
+    "dlguide.workflow",
 }  # fmt: skip
 # Functions appended to shared modules by the same merges.
 NOT_YET_COVERED_FUNCTIONS = {
