@@ -117,6 +117,12 @@ def _word_vectors() -> Any:
     return WordVectors(words, vectors, {w: i for i, w in enumerate(words)})
 
 
+def _bag_of_pieces() -> Any:
+    from dlguide.text.features import train_bag_of_pieces
+
+    return train_bag_of_pieces(["good", "bad"], np.array([1, 0]), n_classes=2, epochs=1)
+
+
 def _write_weights(folder: Path) -> None:
     (folder / "weights.txt").write_text("1")
 
@@ -285,6 +291,16 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "dim": lambda: 4,
         "min_count": lambda: 1,
     },
+    "dlguide.text.features.encode": {"texts": lambda: ["A fine film.", "A dull film."]},
+    "dlguide.text.features.train_bag_of_pieces": {
+        "texts": lambda: ["good", "bad"] * 2,
+        "labels": lambda: np.array([1, 0, 1, 0]),
+        "n_classes": lambda: 2,
+    },
+    "dlguide.text.features.predict_bag_of_pieces": {
+        "net": lambda: _bag_of_pieces(),
+        "texts": lambda: ["good", "bad"],
+    },
 }
 # Arguments that are switches, not data: given their default, never replaced.
 NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
@@ -314,7 +330,7 @@ NOT_YET_COVERED = {
     "dlguide.frameworks",
     "dlguide.objectives", "dlguide.sequences",
     "dlguide.transfer", "dlguide.data.hamlet", "dlguide.text.bert",
-    "dlguide.text.features", "dlguide.text.sentiment",
+    "dlguide.text.sentiment",
     "dlguide.workflow",
 }  # fmt: skip
 # Functions appended to shared modules by the same merges.

@@ -35,6 +35,24 @@ __all__ = [
     "train_text_classifier",
 ]
 
+
+def _as_array(name: str, value: Any, **checks: Any) -> np.ndarray:
+    """``value`` (an array, a list or a pandas Series) as a checked NumPy array."""
+    if not (isinstance(value, (list, tuple)) or hasattr(value, "__array__")):
+        raise TypeError(f"{name} must be an array (or a list), got {describe(value)}")
+    return check_array(name, np.asarray(value), **checks)
+
+
+def _check_texts(texts: Any) -> list[str]:
+    """``texts`` as a list, after checking it is a non-empty sequence of strings."""
+    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
+        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{i}] must be a string, got {describe(text)}")
+    return list(texts)
+
+
 #: Rating boundaries (on VADER's -4 to +4 scale) between 1, 2, 3, 4 and 5 stars.
 STAR_EDGES = (-2.0, -0.5, 0.5, 2.0)
 #: Label names of the star classes 0-4.
