@@ -13,6 +13,7 @@ A new function whose required parameter has no example here fails
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import math
@@ -121,6 +122,13 @@ def _bag_of_pieces() -> Any:
     from dlguide.text.features import train_bag_of_pieces
 
     return train_bag_of_pieces(["good", "bad"], np.array([1, 0]), n_classes=2, epochs=1)
+
+
+@functools.cache
+def _sentiment_folder() -> Path:
+    from dlguide.text.sentiment import fine_tuned_sentiment
+
+    return fine_tuned_sentiment(10, lr=1.5e-4)
 
 
 def _write_weights(folder: Path) -> None:
@@ -301,6 +309,54 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "net": lambda: _bag_of_pieces(),
         "texts": lambda: ["good", "bad"],
     },
+    "dlguide.text.sentiment.stars_from_ratings": {
+        "ratings": lambda: np.array([-3.1, -1.0, 0.0, 1.2, 2.5]),
+    },
+    "dlguide.text.sentiment.sentiment_splits": {
+        "n_train": lambda: 20,
+        "n_valid": lambda: 10,
+        "n_test": lambda: 10,
+    },
+    "dlguide.text.sentiment.off_by_one_accuracy": {
+        "y_true": lambda: np.array([0, 2, 4]),
+        "y_pred": lambda: np.array([1, 4, 4]),
+    },
+    "dlguide.text.sentiment.thresholds_like": {
+        "scores": lambda: np.array([0.1, 0.2, 0.3, 0.4]),
+        "labels": lambda: np.array([0, 0, 1, 1]),
+    },
+    "dlguide.text.sentiment.expected_calibration_error": {
+        "probs": lambda: np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]]),
+        "labels": lambda: np.array([0, 0, 0, 1]),
+        "n_bins": lambda: 2,
+    },
+    "dlguide.text.sentiment.reliability_bins": {
+        "probs": lambda: np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]]),
+        "labels": lambda: np.array([0, 0, 0, 1]),
+        "n_bins": lambda: 2,
+    },
+    "dlguide.text.sentiment.fit_temperature": {
+        "logits": lambda: _rng().normal(size=(6, 3)),
+        "labels": lambda: np.array([0, 1, 2, 0, 1, 2]),
+    },
+    # One optimisation step on two texts (about 2 s, mostly loading the encoder).
+    "dlguide.text.sentiment.train_text_classifier": {
+        "folder": lambda: None,
+        "texts": lambda: ["great film", "awful film"],
+        "labels": lambda: np.array([1, 0]),
+        "label_names": lambda: ["negative", "positive"],
+        "max_length": lambda: 8,
+    },
+    # The smallest model it trains (10 texts); cached on disk after the first run.
+    "dlguide.text.sentiment.fine_tuned_sentiment": {
+        "n_train": lambda: 10,
+        "lr": lambda: 1.5e-4,
+    },
+    "dlguide.text.sentiment.classify": {
+        "folder": lambda: _sentiment_folder(),
+        "texts": lambda: ["A fine film."],
+        "max_length": lambda: 16,
+    },
 }
 # Arguments that are switches, not data: given their default, never replaced.
 NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
@@ -330,7 +386,6 @@ NOT_YET_COVERED = {
     "dlguide.frameworks",
     "dlguide.objectives", "dlguide.sequences",
     "dlguide.transfer", "dlguide.data.hamlet", "dlguide.text.bert",
-    "dlguide.text.sentiment",
     "dlguide.workflow",
 }  # fmt: skip
 # Functions appended to shared modules by the same merges.
