@@ -124,6 +124,28 @@ def _bag_of_pieces() -> Any:
     return train_bag_of_pieces(["good", "bad"], np.array([1, 0]), n_classes=2, epochs=1)
 
 
+def _token_ids() -> Any:
+    import torch
+
+    return torch.arange(10, 30).reshape(2, 10)
+
+
+def _minilm_tokenizer() -> Any:
+    from dlguide.text.bert import load_encoder
+
+    return load_encoder()[0]
+
+
+@functools.cache
+def _tiny_mlm() -> Any:
+    from transformers import BertConfig, BertForMaskedLM
+
+    config = BertConfig(
+        hidden_size=8, num_hidden_layers=1, num_attention_heads=1, intermediate_size=8
+    )
+    return BertForMaskedLM(config).eval()
+
+
 @functools.cache
 def _sentiment_folder() -> Path:
     from dlguide.text.sentiment import fine_tuned_sentiment
@@ -357,6 +379,41 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "texts": lambda: ["A fine film."],
         "max_length": lambda: 16,
     },
+    "dlguide.text.bert.bert_parameter_formula": {
+        "hidden_size": lambda: 8,
+        "num_hidden_layers": lambda: 1,
+        "intermediate_size": lambda: 16,
+    },
+    "dlguide.text.bert.count_parameters": {
+        "config": lambda: {
+            "hidden_size": 8,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 1,
+            "intermediate_size": 16,
+        },
+    },
+    "dlguide.text.bert.mask_tokens": {
+        "input_ids": lambda: _token_ids(),
+        "mask_id": lambda: 3,
+        "vocab_size": lambda: 40,
+    },
+    "dlguide.text.bert.mlm_sentences": {"n_sentences": lambda: 3},
+    "dlguide.text.bert.predict_masked": {
+        "tokenizer": lambda: _minilm_tokenizer(),
+        "model": lambda: _tiny_mlm(),
+        "sentence": lambda: "A [MASK] day.",
+    },
+    # One training step on four sentences; cached on disk after the first run.
+    "dlguide.text.bert.trained_mlm": {
+        "steps": lambda: 1,
+        "max_length": lambda: 8,
+        "n_sentences": lambda: 4,
+        "train_layers": lambda: 0,
+    },
+    "dlguide.text.bert.word_vectors_by_layer": {
+        "sentence": lambda: "I sat by the river bank.",
+        "word": lambda: "bank",
+    },
 }
 # Arguments that are switches, not data: given their default, never replaced.
 NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
@@ -385,7 +442,7 @@ NOT_YET_COVERED = {
     "dlguide.cnn_models", "dlguide.convolution", "dlguide.distributed",
     "dlguide.frameworks",
     "dlguide.objectives", "dlguide.sequences",
-    "dlguide.transfer", "dlguide.data.hamlet", "dlguide.text.bert",
+    "dlguide.transfer", "dlguide.data.hamlet",
     "dlguide.workflow",
 }  # fmt: skip
 # Functions appended to shared modules by the same merges.
