@@ -47,7 +47,6 @@ def test_keeps_the_shape_and_does_not_overflow():
         s = activate("sigmoid", z)
     assert s.shape == (2, 2)
     assert s[0, 0] == 0.0 and s[1, 0] == 1.0
-    assert activate("relu", np.array([], dtype=float)).shape == (0,)
 
 
 def test_saturation_and_kinks():
@@ -73,3 +72,7 @@ def test_bad_input():
         derivative("tanh", np.array([np.nan]))
     with pytest.raises(TypeError, match=r"^z must have a numeric dtype"):
         activate("tanh", np.array(["a"]))
+    with pytest.raises(ValueError, match=r"^z must have at least 1 rows"):
+        activate("relu", np.array([], dtype=float))
+    with pytest.raises(ValueError, match=r"^z must be a 1-D or 2-D array"):
+        derivative("relu", np.zeros((2, 2, 2)))

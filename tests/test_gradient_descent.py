@@ -43,6 +43,8 @@ def test_descend_bad_input():
         descend(grad, np.zeros((2, 2)), lr=0.1, steps=1)
     with pytest.raises(ValueError, match=r"^curvatures must be two positive numbers"):
         bowl((1.0, -1.0))
+    with pytest.raises(TypeError, match=r"^curvatures must be a tuple of two numbers"):
+        bowl(10.0)
 
 
 def test_train_mlp_full_batch_step_equals_torch_sgd():

@@ -145,8 +145,14 @@ class TestTorchAccuracy:
     def test_bad_input(self):
         with pytest.raises(TypeError, match=r"^model must be a torch\.nn\.Module"):
             torch_accuracy(None, torch.zeros(1, 1), np.array([0]))
-        with pytest.raises(ValueError, match=r"^y must have at least 1 rows"):
+        with pytest.raises(ValueError, match=r"^x must have at least 1 rows"):
             torch_accuracy(torch.nn.Linear(1, 2), torch.zeros(0, 1), np.array([], dtype=int))
+        with pytest.raises(ValueError, match=r"^x contains NaN"):
+            torch_accuracy(torch.nn.Linear(1, 2), torch.full((2, 1), np.nan), np.array([0, 1]))
+        with pytest.raises(ValueError, match=r"^x has shape \(2, 3\), which the model cannot"):
+            torch_accuracy(torch.nn.Linear(1, 2), torch.zeros(2, 3), np.array([0, 1]))
+        with pytest.raises(ValueError, match=r"^y must hold class ids from 0 to 1"):
+            train_steps(torch.nn.Linear(1, 2), torch.zeros(2, 1), np.array([0, 2]), steps=1)
 
 
 class TestLearningCurve:

@@ -128,6 +128,10 @@ class TestHelpers:
             max_relative_error([], [])
         with pytest.raises(ValueError, match=r"^a\[0\] has shape \(2,\) but b\[0\] has shape"):
             max_relative_error([np.zeros(2)], [np.zeros(3)])
+        with pytest.raises(TypeError, match=r"^b must be a list of arrays"):
+            max_relative_error([np.zeros(2)], np.zeros(2))
+        with pytest.raises(TypeError, match=r"^a\[0\] must be a NumPy array"):
+            max_relative_error([[1.0, 2.0]], [np.zeros(2)])
 
     def test_to_torch_bad_input(self):
         with pytest.raises(TypeError, match=r"^net must be an MLP"):

@@ -152,6 +152,22 @@ def test_optimize_2d_bad_input():
         optimize_2d(SGD(0.1), elongated_bowl_grad, [0.0, 0.0, 0.0], 1)
     with pytest.raises(ValueError, match=r"^steps must be at least 1"):
         optimize_2d(SGD(0.1), elongated_bowl_grad, [0.0, 0.0], 0)
+    with pytest.raises(TypeError, match=r"^start must be a pair of numbers"):
+        optimize_2d(SGD(0.1), elongated_bowl_grad, "ab", 1)
+    with pytest.raises(TypeError, match=r"^start\[1\] must be a real number"):
+        optimize_2d(SGD(0.1), elongated_bowl_grad, [0.0, None], 1)
+
+
+def test_elongated_bowl_takes_numbers_or_grids():
+    xs, ys = np.meshgrid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 3))
+    np.testing.assert_allclose(elongated_bowl(xs, ys, ratio=4.0), 0.5 * (xs**2 + 4.0 * ys**2))
+    assert elongated_bowl(np.float64(2.0), 0, ratio=1.0) == 2.0
+    with pytest.raises(ValueError, match=r"^x and y must have the same shape"):
+        elongated_bowl(xs, ys[:1])
+    with pytest.raises(ValueError, match=r"^y must be a finite number"):
+        elongated_bowl(1.0, float("nan"))
+    with pytest.raises(TypeError, match=r"^x must be a real number"):
+        elongated_bowl("1", 1.0)
 
 
 def test_schedules_against_torch_schedulers():

@@ -64,6 +64,12 @@ def test_parameter_formula_bad_input():
         bert_parameter_formula(hidden_size=0, num_hidden_layers=1, intermediate_size=4)
     with pytest.raises(TypeError, match="config must be a dict"):
         count_parameters([768])
+    with pytest.raises(ValueError, match="config must not be empty"):
+        count_parameters({})
+    with pytest.raises(ValueError, match=r"config\['hidden_size'\] must be a finite number"):
+        count_parameters({**BERT_BASE, "hidden_size": float("nan")})
+    with pytest.raises(TypeError, match=r"config\['hidden_size'\] must be a number"):
+        count_parameters({**BERT_BASE, "hidden_size": [768]})
 
 
 def _special(ids):
@@ -101,6 +107,7 @@ def test_mask_tokens_is_reproducible_and_does_not_change_input():
     [
         ({"input_ids": [[1, 2]]}, TypeError, "input_ids"),
         ({"input_ids": torch.ones(3, dtype=torch.long)}, ValueError, "shape"),
+        ({"input_ids": torch.ones(0, 3, dtype=torch.long)}, ValueError, "non-empty"),
         ({"input_ids": torch.ones(2, 3)}, TypeError, "integer"),
         ({"probability": 1.5}, ValueError, "probability"),
         ({"mask_id": 600}, ValueError, "mask_id"),
@@ -123,6 +130,10 @@ def test_predict_masked_needs_a_mask():
     with pytest.raises(ValueError, match=r"\[MASK\]"):
         predict_masked(tokenizer, tiny, "no blank here")
     assert len(predict_masked(tokenizer, tiny, "a [MASK] here", k=4)) == 4
+    with pytest.raises(TypeError, match=r"^tokenizer must be a transformers tokenizer"):
+        predict_masked("tokenizer", tiny, "a [MASK] here")
+    with pytest.raises(TypeError, match=r"^model must be a masked language model"):
+        predict_masked(tokenizer, "model", "a [MASK] here")
 
 
 def test_trained_mlm_trains_once_and_caches(tmp_path, monkeypatch):

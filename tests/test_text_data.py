@@ -173,11 +173,19 @@ def test_cache_key_depends_on_versions(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("name", "spec", "error"),
-    [("", {}, ValueError), ("m", [1], TypeError), ("m", {"f": object()}, TypeError)],
+    ("name", "spec", "error", "match"),
+    [
+        ("", {"a": 1}, ValueError, "name"),
+        ("m", [1], TypeError, "spec must be a mapping"),
+        ("m", {}, ValueError, "spec must not be empty"),
+        ("m", {"f": object()}, TypeError, r"spec\['f'\] must hold only JSON values"),
+        ("m", {"lr": float("nan")}, ValueError, r"spec\['lr'\] must be a finite number"),
+        ("m", {"n": [1, np.int64(2)]}, TypeError, r"spec\['n'\]\[1\] must hold only JSON"),
+        ("m", {1: 2}, TypeError, "spec must have string keys"),
+    ],
 )
-def test_cache_key_bad_input(name, spec, error):
-    with pytest.raises(error):
+def test_cache_key_bad_input(name, spec, error, match):
+    with pytest.raises(error, match=match):
         cache_key(name, spec)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from dlguide.text.features import encode, predict_bag_of_pieces, train_bag_of_pieces
 
@@ -25,7 +26,9 @@ def test_encode_is_independent_of_batching():
     np.testing.assert_allclose(encode(texts, batch_size=1), encode(texts, batch_size=3), atol=1e-5)
 
 
-@pytest.mark.parametrize(("bad", "error"), [("one string", TypeError), ([], TypeError)])
+@pytest.mark.parametrize(
+    ("bad", "error"), [("one string", TypeError), ([], TypeError), (["a", None], TypeError)]
+)
 def test_encode_bad_input(bad, error):
     with pytest.raises(error, match="texts"):
         encode(bad)
@@ -45,3 +48,9 @@ def test_bag_of_pieces_bad_input():
         train_bag_of_pieces(["a", "b"], np.array([0]), n_classes=2)
     with pytest.raises(ValueError, match="n_classes"):
         train_bag_of_pieces(["a"], np.array([0]), n_classes=1)
+    with pytest.raises(TypeError, match="labels must be an array"):
+        train_bag_of_pieces(["a"], 0, n_classes=2)
+    with pytest.raises(ValueError, match="lr must be positive"):
+        train_bag_of_pieces(["a"], [0], n_classes=2, lr=0.0)
+    with pytest.raises(TypeError, match="net must be a network from train_bag_of_pieces"):
+        predict_bag_of_pieces(torch.nn.Linear(1, 1), ["a"])

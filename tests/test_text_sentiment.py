@@ -9,6 +9,7 @@ from dlguide.text.sentiment import (
     STAR_NAMES,
     classify,
     expected_calibration_error,
+    fine_tuned_sentiment,
     fit_temperature,
     off_by_one_accuracy,
     reliability_bins,
@@ -26,7 +27,7 @@ def test_stars_from_ratings_edges():
 
 @pytest.mark.parametrize(
     ("bad", "error"), [(np.array([5.0]), ValueError), (np.array([np.nan]), ValueError),
-                       ([[1.0]], ValueError)],
+                       ([[1.0]], ValueError), (None, TypeError), (np.array(["1"]), TypeError)],
 )  # fmt: skip
 def test_stars_from_ratings_bad_input(bad, error):
     with pytest.raises(error):
@@ -98,6 +99,15 @@ def test_reliability_bins_bad_input():
         reliability_bins(np.array([[0.5, 0.6]]), np.array([0]))
     with pytest.raises(ValueError, match="same number of rows"):
         reliability_bins(np.array([[0.5, 0.5]]), np.array([0, 1]))
+    with pytest.raises(TypeError, match=r"^probs must be an array"):
+        reliability_bins("probs", np.array([0]))
+
+
+def test_thresholds_like_bad_labels():
+    with pytest.raises(ValueError, match="labels must be class ids from 0"):
+        thresholds_like(np.array([0.1, 0.2]), np.array([-1, 0]))
+    with pytest.raises(TypeError, match=r"^scores must be an array"):
+        thresholds_like(0.1, np.array([0]))
 
 
 def test_fit_temperature_minimises_cross_entropy():
@@ -145,3 +155,19 @@ def test_train_bad_input(tmp_path):
         train_text_classifier(None, ["a", "b"], np.array([0]), label_names=STAR_NAMES)
     with pytest.raises(ValueError, match="range"):
         train_text_classifier(None, ["a"], np.array([7]), label_names=STAR_NAMES)
+    with pytest.raises(TypeError, match=r"^texts\[1\] must be a string"):
+        train_text_classifier(None, ["a", 2], np.array([0, 1]), label_names=STAR_NAMES)
+    with pytest.raises(TypeError, match=r"^label_names must be a non-empty list"):
+        train_text_classifier(None, ["a"], np.array([0]), label_names="positive")
+    with pytest.raises(TypeError, match=r"^label_names\[0\] must be a string"):
+        train_text_classifier(None, ["a"], np.array([0]), label_names=[0, 1])
+    with pytest.raises(TypeError, match=r"^folder must be a folder path \(or None\)"):
+        train_text_classifier(3, ["a"], np.array([0]), label_names=STAR_NAMES)
+    with pytest.raises(ValueError, match=r"^lr must be positive"):
+        train_text_classifier(None, ["a"], np.array([0]), label_names=STAR_NAMES, lr=-1.0)
+    with pytest.raises(TypeError, match=r"^folder must be a folder path"):
+        classify(None, ["a"])
+    with pytest.raises(TypeError, match=r"^texts must be a non-empty list"):
+        classify(tmp_path, "a")
+    with pytest.raises(ValueError, match=r"^lr must be positive"):
+        fine_tuned_sentiment(10, lr=0.0)

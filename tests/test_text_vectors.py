@@ -34,6 +34,9 @@ def test_one_hot_rows_sum_to_one():
         (["a"], [], TypeError, "vocabulary"),
         (["a"], ["a", "a"], ValueError, "repeat"),
         (["z"], ["a"], KeyError, "not in the vocabulary"),
+        ([], ["a"], TypeError, "words must be a non-empty list"),
+        (["a", 1], ["a"], TypeError, r"words\[1\] must be a string"),
+        (["a"], ["a", None], TypeError, r"vocabulary\[1\] must be a string"),
     ],
 )
 def test_one_hot_bad_input(words, vocabulary, error, match):
@@ -101,8 +104,14 @@ def test_similarity_correlation_against_scipy():
     kept = pairs[:4]
     expected = spearmanr([cosine(wv[a], wv[b]) for a, b, _ in kept], [s for *_, s in kept])
     assert n == 4 and rho == pytest.approx(expected.statistic)
-    with pytest.raises(ValueError, match="at least 3 pairs"):
+    with pytest.raises(ValueError, match="pairs must hold at least 3 pairs"):
         similarity_correlation(_toy(), pairs[:2])
+    with pytest.raises(TypeError, match=r"pairs\[0\] must be a \(word, word, rating\)"):
+        similarity_correlation(_toy(), [("a", "b")])
+    with pytest.raises(ValueError, match=r"pairs\[0\] rating must be a finite number"):
+        similarity_correlation(_toy(), [("a", "b", float("nan"))])
+    with pytest.raises(TypeError, match="pairs must be a list"):
+        similarity_correlation(_toy(), None)
 
 
 def test_word2vec_is_reproducible_and_learns_context():
@@ -116,7 +125,12 @@ def test_word2vec_is_reproducible_and_learns_context():
 
 @pytest.mark.parametrize(
     ("kwargs", "error"),
-    [({"documents": []}, TypeError), ({"documents": [["a"]], "dim": 0}, ValueError)],
+    [
+        ({"documents": []}, TypeError),
+        ({"documents": [["a"]], "dim": 0}, ValueError),
+        ({"documents": ["a text, not tokens"]}, TypeError),
+        ({"documents": [["a", 2]]}, TypeError),
+    ],
 )
 def test_word2vec_bad_input(kwargs, error):
     with pytest.raises(error):

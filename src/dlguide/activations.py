@@ -49,12 +49,13 @@ def _cdf(z: np.ndarray) -> np.ndarray:
 
 def _check(name: str, z: np.ndarray) -> np.ndarray:
     check_str("name", name, choices=ACTIVATIONS)
-    array = check_array("z", z, min_len=0)
+    # A vector of values or a batch of pre-activations (one row per example).
+    array = check_array("z", z, ndim=(1, 2))
     return array.astype(float, copy=False)
 
 
 def activate(name: str, z: np.ndarray) -> np.ndarray:
-    """Apply the activation function ``name`` elementwise to ``z``.
+    """Apply the activation function ``name`` elementwise to ``z`` (a non-empty 1-D or 2-D array).
 
     ``"gelu"`` is the exact GELU, ``z * Phi(z)`` with ``Phi`` the standard normal
     distribution function (PyTorch's default); ``"silu"`` (also called swish) is
@@ -82,7 +83,7 @@ def activate(name: str, z: np.ndarray) -> np.ndarray:
 
 
 def derivative(name: str, z: np.ndarray) -> np.ndarray:
-    """Return the derivative of the activation ``name`` at every entry of ``z``.
+    """Return the derivative of the activation ``name`` at every entry of ``z`` (1-D or 2-D).
 
     At zero, where ReLU and leaky ReLU have a kink, the derivative is taken as the
     left-hand one (0 and the leaky slope), as PyTorch does.

@@ -37,6 +37,8 @@ def bowl(curvatures: tuple[float, float] = (1.0, 10.0)) -> tuple[Callable, Calla
     >>> float(loss(np.array([1.0, 1.0]))), grad(np.array([1.0, 1.0])).tolist()
     (5.5, [1.0, 10.0])
     """
+    if not isinstance(curvatures, (tuple, list)):
+        raise TypeError(f"curvatures must be a tuple of two numbers, got {describe(curvatures)}")
     c = np.array([check_real("curvatures entry", v) for v in curvatures])
     if c.shape != (2,) or np.any(c <= 0):
         raise ValueError(f"curvatures must be two positive numbers, got {tuple(curvatures)}")

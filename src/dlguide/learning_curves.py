@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_real,
+    check_same_length,
+    check_tensor,
+    describe,
+    model_outputs,
+)
 
 __all__ = [
     "image_cnn",
@@ -115,13 +123,18 @@ def tabular_mlp(n_inputs: int, n_classes: int = 2, hidden: int = 64) -> Any:
     )  # fmt: skip
 
 
-def _check_xy(x: Any, y: np.ndarray) -> Any:
+def _check_xy(model: Any, x: Any, y: np.ndarray) -> Any:
     import torch
 
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"x must be a float torch.Tensor, got {describe(x)}")
+    x = check_tensor("x", x)
     labels = check_array("y", y, ndim=1, kind="integer")
     check_same_length(x=x, y=labels)
+    n_outputs = model_outputs(model, "x", x)
+    if labels.min() < 0 or labels.max() >= n_outputs:
+        raise ValueError(
+            f"y must hold class ids from 0 to {n_outputs - 1} (the model's outputs), got values "
+            f"from {labels.min()} to {labels.max()}"
+        )
     return torch.tensor(labels, dtype=torch.long)
 
 
@@ -153,7 +166,7 @@ def train_steps(
 
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
-    targets = _check_xy(x, y)
+    targets = _check_xy(model, x, y)
     steps = check_int("steps", steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     lr = check_real("lr", lr)
@@ -193,7 +206,7 @@ def torch_accuracy(model: Any, x: Any, y: np.ndarray) -> float:
 
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {describe(model)}")
-    targets = _check_xy(x, y)
+    targets = _check_xy(model, x, y)
     model.eval()
     with torch.no_grad():
         predicted = model(x).argmax(dim=1)

@@ -233,13 +233,16 @@ def max_relative_error(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> floa
     >>> max_relative_error([np.array([1.0, 2.0])], [np.array([1.0, 2.2])])
     0.09090909090909098
     """
+    for name, arrays in (("a", a), ("b", b)):
+        if not isinstance(arrays, (list, tuple)):
+            raise TypeError(f"{name} must be a list of arrays, got {describe(arrays)}")
     if len(a) != len(b) or not len(a):
         raise ValueError(f"a and b must be non-empty lists of the same length, got {len(a)} "
                          f"and {len(b)}")  # fmt: skip
     worst = 0.0
     for i, (x, y) in enumerate(zip(a, b)):
-        x = check_array(f"a[{i}]", np.asarray(x, dtype=float), ndim=(1, 2), min_len=0)
-        y = check_array(f"b[{i}]", np.asarray(y, dtype=float), ndim=(1, 2), min_len=0)
+        x = check_array(f"a[{i}]", x, ndim=(1, 2), min_len=0).astype(float)
+        y = check_array(f"b[{i}]", y, ndim=(1, 2), min_len=0).astype(float)
         if x.shape != y.shape:
             raise ValueError(f"a[{i}] has shape {x.shape} but b[{i}] has shape {y.shape}")
         scale = np.maximum(np.maximum(np.abs(x), np.abs(y)), 1e-8)

@@ -261,6 +261,8 @@ def max_difference_from_torch(
 def elongated_bowl(x: Any, y: Any, ratio: float = 25.0) -> Any:
     """The ill-conditioned quadratic :math:`(x^2 + r\\, y^2) / 2`; minimum 0 at (0, 0).
 
+    ``x`` and ``y`` are numbers, or arrays of the same shape (a grid from ``np.meshgrid``).
+
     Its curvature across the valley (``y``) is ``ratio`` times its curvature
     along it (``x``): a step size small enough not to overshoot in ``y`` crawls
     in ``x``. ``ratio`` is the condition number of its Hessian.
@@ -270,8 +272,22 @@ def elongated_bowl(x: Any, y: Any, ratio: float = 25.0) -> Any:
     >>> float(elongated_bowl(1.0, 1.0, ratio=3.0))
     2.0
     """
-    check_real("ratio", ratio)
+    ratio = check_real("ratio", ratio)
+    x, y = _coordinate("x", x), _coordinate("y", y)
+    if np.shape(x) != np.shape(y):
+        raise ValueError(
+            f"x and y must have the same shape (as from np.meshgrid), got {np.shape(x)} and "
+            f"{np.shape(y)}"
+        )
     return 0.5 * (x**2 + ratio * y**2)
+
+
+def _coordinate(name: str, value: Any) -> Any:
+    """A real number, or a non-empty array of finite numbers (a grid of points)."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        return check_array(name, value)
+    check_real(name, value.item() if isinstance(value, np.ndarray) else value)
+    return value
 
 
 def elongated_bowl_grad(point: np.ndarray, ratio: float = 25.0) -> np.ndarray:
@@ -306,7 +322,12 @@ def optimize_2d(
         raise TypeError(f"optimizer must be a dlguide optimizer, got {describe(optimizer)}")
     if not callable(grad):
         raise TypeError(f"grad must be a function of the point, got {describe(grad)}")
-    point = check_array("start", np.array(start, dtype=float), ndim=1).copy()
+    if isinstance(start, np.ndarray):
+        point = check_array("start", start, ndim=1).astype(float)
+    elif isinstance(start, (list, tuple)):
+        point = np.array([check_real(f"start[{i}]", v) for i, v in enumerate(start)], dtype=float)
+    else:
+        raise TypeError(f"start must be a pair of numbers, got {describe(start)}")
     if point.shape != (2,):
         raise ValueError(f"start must hold two numbers, got {len(point)}")
     steps = check_int("steps", steps, minimum=1)

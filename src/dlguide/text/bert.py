@@ -152,6 +152,15 @@ def count_parameters(config: dict[str, int]) -> int:
 
     if not isinstance(config, dict):
         raise TypeError(f"config must be a dict of BertConfig arguments, got {describe(config)}")
+    if not config:
+        raise ValueError("config must not be empty: give at least the sizes (see BERT_BASE)")
+    for key, value in config.items():
+        if not isinstance(key, str):
+            raise TypeError(f"config must have string keys, got {describe(key)}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            check_real(f"config[{key!r}]", value)
+        elif not (value is None or isinstance(value, (str, bool))):
+            raise TypeError(f"config[{key!r}] must be a number or a string, got {describe(value)}")
     quiet_transformers()
     with torch.device("meta"):
         model = BertModel(BertConfig(**config))
@@ -209,8 +218,10 @@ def mask_tokens(
 
     if not isinstance(input_ids, torch.Tensor) or input_ids.dtype not in (torch.int64, torch.int32):
         raise TypeError(f"input_ids must be an integer torch tensor, got {describe(input_ids)}")
-    if input_ids.ndim != 2:
-        raise ValueError(f"input_ids must have shape (batch, length), got {tuple(input_ids.shape)}")
+    if input_ids.ndim != 2 or input_ids.numel() == 0:
+        raise ValueError(
+            f"input_ids must have a non-empty shape (batch, length), got {tuple(input_ids.shape)}"
+        )
     vocab = check_int("vocab_size", vocab_size, minimum=1)
     mask = check_int("mask_id", mask_id, minimum=0)
     if mask >= vocab:
@@ -378,6 +389,13 @@ def predict_masked(tokenizer: Any, model: Any, sentence: str, k: int = 5) -> lis
     """
     import torch
 
+    if not callable(tokenizer) or getattr(tokenizer, "mask_token_id", None) is None:
+        raise TypeError(
+            f"tokenizer must be a transformers tokenizer with a mask token, got "
+            f"{describe(tokenizer)}"
+        )
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a masked language model, got {describe(model)}")
     check_str("sentence", sentence)
     check_int("k", k, minimum=1)
     encoded = tokenizer(sentence, return_tensors="pt")

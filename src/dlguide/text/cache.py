@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dlguide._checks import check_str, describe
+from dlguide._checks import check_real, check_str, describe
 
 __all__ = ["cache_key", "cached_folder", "model_cache_dir"]
 
@@ -80,13 +80,32 @@ def cache_key(name: str, spec: Mapping[str, Any]) -> str:
     check_str("name", name)
     if not isinstance(spec, Mapping):
         raise TypeError(f"spec must be a mapping, got {describe(spec)}")
-    try:
-        text = json.dumps({"spec": spec, "versions": _versions()}, sort_keys=True)
-    except TypeError as exc:
-        raise TypeError(
-            f"spec must hold only JSON values (numbers, strings, lists): {exc}"
-        ) from None
+    if not spec:
+        raise ValueError("spec must not be empty: it is what tells one cached model from another")
+    _check_json("spec", spec)
+    text = json.dumps({"spec": spec, "versions": _versions()}, sort_keys=True)
     return f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def _check_json(name: str, value: Any) -> None:
+    """Raise unless ``value`` is made of JSON values only, with finite numbers."""
+    if value is None or isinstance(value, (str, bool)):
+        return
+    if isinstance(value, (int, float)):
+        check_real(name, value)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_json(f"{name}[{i}]", item)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{name} must have string keys, got {describe(key)}")
+            _check_json(f"{name}[{key!r}]", item)
+    else:
+        raise TypeError(
+            f"{name} must hold only JSON values (numbers, strings, lists, mappings), got "
+            f"{describe(value)}"
+        )
 
 
 def cached_folder(name: str, spec: Mapping[str, Any], build: Callable[[Path], None]) -> Path:

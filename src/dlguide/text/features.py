@@ -13,15 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, describe
+from dlguide._checks import check_int, check_real, describe
+from dlguide.text.sentiment import _as_array, _check_texts
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
-
-
-def _check_texts(texts: Any) -> list[str]:
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
-        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
-    return list(texts)
 
 
 def encode(texts: Sequence[str], *, batch_size: int = 64, max_length: int = 64) -> np.ndarray:
@@ -82,7 +77,7 @@ def train_bag_of_pieces(
     from dlguide.text.bert import load_encoder
 
     items = _check_texts(texts)
-    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    y = _as_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(items):
         raise ValueError(f"texts has {len(items)} entries but labels has {len(y)}")
     k = check_int("n_classes", n_classes, minimum=2)
@@ -91,6 +86,8 @@ def train_bag_of_pieces(
     check_int("dim", dim, minimum=1)
     check_int("epochs", epochs, minimum=1)
     rate = check_real("lr", lr)
+    if rate <= 0:
+        raise ValueError(f"lr must be positive, got {rate}")
     torch.manual_seed(check_int("seed", seed, minimum=0))
     tokenizer, _ = load_encoder()
     net = torch.nn.Sequential(
@@ -119,9 +116,18 @@ def _pieces(tokenizer: Any, texts: list[str]) -> tuple[Any, Any]:
 
 
 def predict_bag_of_pieces(net: Any, texts: Sequence[str]) -> np.ndarray:
-    """Return the predicted class of each text for a network from :func:`train_bag_of_pieces`."""
+    """Return the predicted class of each text for a network from :func:`train_bag_of_pieces`.
+
+    Examples
+    --------
+    >>> net = train_bag_of_pieces(["good", "bad"], np.array([1, 0]), n_classes=2, epochs=1)
+    >>> predict_bag_of_pieces(net, ["good", "bad", "fine"]).shape
+    (3,)
+    """
     import torch
 
+    if not isinstance(net, torch.nn.Module) or not hasattr(net, "tokenizer"):
+        raise TypeError(f"net must be a network from train_bag_of_pieces, got {describe(net)}")
     items = _check_texts(texts)
     ids, offsets = _pieces(net.tokenizer, items)
     with torch.no_grad():

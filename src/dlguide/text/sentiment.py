@@ -10,6 +10,7 @@ model from a hub. It trains once and is cached (:mod:`dlguide.text.cache`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,39 @@ __all__ = [
     "train_text_classifier",
 ]
 
+
+def _as_array(name: str, value: Any, **checks: Any) -> np.ndarray:
+    """``value`` (an array, a list or a pandas Series) as a checked NumPy array."""
+    if not (isinstance(value, (list, tuple)) or hasattr(value, "__array__")):
+        raise TypeError(f"{name} must be an array (or a list), got {describe(value)}")
+    return check_array(name, np.asarray(value), **checks)
+
+
+def _check_texts(texts: Any) -> list[str]:
+    """``texts`` as a list, after checking it is a non-empty sequence of strings."""
+    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
+        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{i}] must be a string, got {describe(text)}")
+    return list(texts)
+
+
+def _check_folder(folder: Any, *, allow_none: bool = False) -> None:
+    if allow_none and folder is None:
+        return
+    if not isinstance(folder, (str, os.PathLike)) or not str(folder):
+        wanted = "a folder path (or None)" if allow_none else "a folder path"
+        raise TypeError(f"folder must be {wanted}, got {describe(folder)}")
+
+
+def _positive(name: str, value: Any) -> float:
+    number = check_real(name, value)
+    if number <= 0:
+        raise ValueError(f"{name} must be positive, got {number}")
+    return number
+
+
 #: Rating boundaries (on VADER's -4 to +4 scale) between 1, 2, 3, 4 and 5 stars.
 STAR_EDGES = (-2.0, -0.5, 0.5, 2.0)
 #: Label names of the star classes 0-4.
@@ -51,7 +85,7 @@ def stars_from_ratings(ratings: Any) -> np.ndarray:
     >>> stars_from_ratings(np.array([-3.1, -1.0, 0.0, 1.2, 2.5]))
     array([0, 1, 2, 3, 4])
     """
-    values = check_array("ratings", np.asarray(ratings, dtype=float), ndim=1)
+    values = _as_array("ratings", ratings, ndim=1).astype(float)
     if np.any(np.abs(values) > 4):
         raise ValueError("ratings must lie between -4 and 4")
     return np.searchsorted(np.array(STAR_EDGES), values, side="left").astype(np.int64)
@@ -109,8 +143,8 @@ def off_by_one_accuracy(y_true: Any, y_pred: Any) -> float:
     >>> off_by_one_accuracy(np.array([0, 2, 4]), np.array([1, 4, 4]))
     0.6666666666666666
     """
-    t = check_array("y_true", np.asarray(y_true), ndim=1, kind="integer")
-    p = check_array("y_pred", np.asarray(y_pred), ndim=1, kind="integer")
+    t = _as_array("y_true", y_true, ndim=1, kind="integer")
+    p = _as_array("y_pred", y_pred, ndim=1, kind="integer")
     check_same_length(y_true=t, y_pred=p)
     return float(np.mean(np.abs(t - p) <= 1))
 
@@ -127,9 +161,11 @@ def thresholds_like(scores: Any, labels: Any) -> np.ndarray:
     >>> thresholds_like(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 0, 1, 1]))
     array([0.25])
     """
-    s = check_array("scores", np.asarray(scores, dtype=float), ndim=1)
-    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    s = _as_array("scores", scores, ndim=1).astype(float)
+    y = _as_array("labels", labels, ndim=1, kind="integer")
     check_same_length(scores=s, labels=y)
+    if y.min() < 0:
+        raise ValueError(f"labels must be class ids from 0, got {y.min()}")
     n_classes = int(y.max()) + 1
     shares = np.cumsum(np.bincount(y, minlength=n_classes))[:-1] / len(y)
     return np.quantile(s, shares)
@@ -170,8 +206,8 @@ def reliability_bins(probs: Any, labels: Any, n_bins: int = 10) -> dict[str, np.
     >>> t["count"], t["accuracy"]
     (array([0, 2]), array([nan, 0.5]))
     """
-    p = check_array("probs", np.asarray(probs, dtype=float), ndim=2)
-    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    p = _as_array("probs", probs, ndim=2).astype(float)
+    y = _as_array("labels", labels, ndim=1, kind="integer")
     check_same_length(probs=p, labels=y)
     bins = check_int("n_bins", n_bins, minimum=1)
     if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-4):
@@ -204,8 +240,8 @@ def fit_temperature(logits: Any, labels: Any) -> float:
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
-    z = check_array("logits", np.asarray(logits, dtype=float), ndim=2)
-    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    z = _as_array("logits", logits, ndim=2).astype(float)
+    y = _as_array("labels", labels, ndim=1, kind="integer")
     check_same_length(logits=z, labels=y)
     if y.min() < 0 or y.max() >= z.shape[1]:
         raise ValueError(f"labels must lie in range({z.shape[1]}), got {y.min()}..{y.max()}")
@@ -248,17 +284,24 @@ def train_text_classifier(
     from dlguide.text.bert import quiet_transformers
     from dlguide.text.data import minilm_path
 
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
-        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
-    y = check_array("labels", np.asarray(labels), ndim=1, kind="integer")
+    _check_folder(folder, allow_none=True)
+    texts = _check_texts(texts)
+    y = _as_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(texts):
         raise ValueError(f"texts has {len(texts)} entries but labels has {len(y)}")
+    if isinstance(label_names, str) or not isinstance(label_names, Sequence) or not label_names:
+        raise TypeError(
+            f"label_names must be a non-empty list of strings, got {describe(label_names)}"
+        )
+    for i, label_name in enumerate(label_names):
+        if not isinstance(label_name, str):
+            raise TypeError(f"label_names[{i}] must be a string, got {describe(label_name)}")
     names = list(label_names)
     if y.min() < 0 or y.max() >= len(names):
         raise ValueError(f"labels must lie in range({len(names)}) to match label_names")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
         check_int(name, value, minimum=1)
-    rate = check_real("lr", lr)
+    rate = _positive("lr", lr)
     quiet_transformers()
     torch.manual_seed(check_int("seed", seed, minimum=0))
     path = minilm_path()
@@ -315,15 +358,17 @@ def fine_tuned_sentiment(
     from dlguide.text.bert import quiet_transformers
     from dlguide.text.cache import cached_folder
 
-    quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
     n = check_int("n_train", n_train, minimum=10)
+    epochs = check_int("epochs", epochs, minimum=1)
+    lr = _positive("lr", lr)
+    check_int("seed", seed, minimum=0)
+    quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
     splits = sentiment_splits(n_train=n, seed=seed)
     data_hash = hashlib.sha256("\n".join(
         f"{t}\t{s}" for t, s in zip(splits.train.text, splits.train.stars))
         .encode()).hexdigest()  # fmt: skip
-    spec = {"data": data_hash, "n_train": n, "epochs": check_int("epochs", epochs, minimum=1),
-            "lr": check_real("lr", lr), "seed": seed, "batch_size": 32, "max_length": 64,
-            "version": 1}  # fmt: skip
+    spec = {"data": data_hash, "n_train": n, "epochs": epochs, "lr": lr, "seed": seed,
+            "batch_size": 32, "max_length": 64, "version": 1}  # fmt: skip
 
     def build(folder: Path) -> None:
         _, _, log = train_text_classifier(
@@ -355,6 +400,8 @@ def classify(
 
     from dlguide.text.bert import quiet_transformers
 
+    _check_folder(folder)
+    texts = _check_texts(texts)
     check_int("batch_size", batch_size, minimum=1)
     check_int("max_length", max_length, minimum=2)
     folder = Path(folder)

@@ -7,13 +7,23 @@ vectors trained in a chapter with :func:`train_word2vec`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_str, describe
+from dlguide._checks import check_array, check_int, check_real, check_str, describe
 from dlguide.text.data import WordVectors
 
 __all__ = ["analogy", "cosine", "nearest", "one_hot", "similarity_correlation", "train_word2vec"]
+
+
+def _check_strings(name: str, values: Any) -> None:
+    """Raise unless ``values`` is a non-empty list (or tuple) of strings."""
+    if isinstance(values, str) or not isinstance(values, Sequence) or not values:
+        raise TypeError(f"{name} must be a non-empty list of strings, got {describe(values)}")
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}[{i}] must be a string, got {describe(value)}")
 
 
 def one_hot(words: Sequence[str], vocabulary: Sequence[str]) -> np.ndarray:
@@ -25,12 +35,8 @@ def one_hot(words: Sequence[str], vocabulary: Sequence[str]) -> np.ndarray:
     array([[1, 0, 0],
            [0, 0, 1]])
     """
-    if isinstance(words, str) or not isinstance(words, Sequence):
-        raise TypeError(f"words must be a list of strings, got {describe(words)}")
-    if isinstance(vocabulary, str) or not isinstance(vocabulary, Sequence) or not vocabulary:
-        raise TypeError(
-            f"vocabulary must be a non-empty list of strings, got {describe(vocabulary)}"
-        )
+    _check_strings("words", words)
+    _check_strings("vocabulary", vocabulary)
     column = {w: i for i, w in enumerate(vocabulary)}
     if len(column) != len(vocabulary):
         raise ValueError("vocabulary must not repeat a word")
@@ -50,8 +56,8 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     >>> round(cosine(np.array([1.0, 0.0]), np.array([1.0, 1.0])), 4)
     0.7071
     """
-    a = check_array("a", np.asarray(a, dtype=float), ndim=1)
-    b = check_array("b", np.asarray(b, dtype=float), ndim=1)
+    a = check_array("a", a, ndim=1).astype(float)
+    b = check_array("b", b, ndim=1).astype(float)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same length, got {a.shape} and {b.shape}")
     norms = np.linalg.norm(a) * np.linalg.norm(b)
@@ -166,6 +172,11 @@ def train_word2vec(
         raise TypeError(
             f"documents must be a non-empty list of token lists, got {describe(documents)}"
         )
+    for i, document in enumerate(documents):
+        if isinstance(document, str) or not isinstance(document, Sequence):
+            raise TypeError(f"documents[{i}] must be a list of tokens, got {describe(document)}")
+        if not all(isinstance(token, str) for token in document):
+            raise TypeError(f"documents[{i}] must hold only strings (tokens)")
     for name, value in (
         ("dim", dim),
         ("window", window),
@@ -207,11 +218,22 @@ def similarity_correlation(
     """
     if not isinstance(wv, WordVectors):
         raise TypeError(f"wv must be a WordVectors, got {describe(wv)}")
+    if isinstance(pairs, str) or not isinstance(pairs, Sequence):
+        raise TypeError(f"pairs must be a list of (word, word, rating), got {describe(pairs)}")
+    for i, pair in enumerate(pairs):
+        if (
+            not isinstance(pair, (tuple, list))
+            or len(pair) != 3
+            or not all(isinstance(w, str) for w in pair[:2])
+        ):
+            raise TypeError(f"pairs[{i}] must be a (word, word, rating) tuple, got "
+                            f"{describe(pair)}")  # fmt: skip
+        check_real(f"pairs[{i}] rating", pair[2])
     from scipy.stats import spearmanr
 
     kept = [(a, b, s) for a, b, s in pairs if a in wv and b in wv]
     if len(kept) < 3:
-        raise ValueError(f"need at least 3 pairs with both words known, got {len(kept)}")
+        raise ValueError(f"pairs must hold at least 3 pairs with both words known, got {len(kept)}")
     model = [cosine(wv[a], wv[b]) for a, b, _ in kept]
     human = [s for _, _, s in kept]
     return float(spearmanr(model, human).statistic), len(kept)
