@@ -219,8 +219,10 @@ def synonym_replacement(
 
 
 def _replace(
-    out: list[str], table: Mapping[str, Sequence[str]], n: int, rng: np.random.Generator
+    words: list[str], table: Mapping[str, Sequence[str]], n: int, rng: np.random.Generator
 ) -> list[str]:
+    """Synonym replacement, after the checks: every occurrence of n words."""
+    out = list(words)
     candidates = sorted({w for w in out if w in table})
     chosen = [candidates[i] for i in rng.permutation(len(candidates))[:n]]
     for word in chosen:
@@ -302,7 +304,9 @@ def random_deletion(words: Sequence[str], p: float = 0.1, *, seed: Any = 0) -> l
     return _delete(out, rate, _generator(seed))
 
 
-def _delete(out: list[str], rate: float, rng: np.random.Generator) -> list[str]:
+def _delete(words: list[str], rate: float, rng: np.random.Generator) -> list[str]:
+    """Random deletion, after the checks: keep each word with probability 1 - rate."""
+    out = list(words)
     keep = rng.random(len(out)) >= rate
     if not keep.any():
         return [out[int(rng.integers(len(out)))]]
