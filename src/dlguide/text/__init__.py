@@ -7,6 +7,7 @@
 - :mod:`dlguide.text.sentiment` -- a fine-tuned sentiment model, metrics, calibration
 - :mod:`dlguide.text.features` -- frozen-encoder features, a small network from scratch
 - :mod:`dlguide.text.toxic` -- the Jigsaw toxic-comment network in PyTorch, a distilled student
+- :mod:`dlguide.text.augment` -- text data augmentation (EDA) with GloVe neighbours, measured
 
 Import the submodules directly; they import transformers and torch only when needed.
 """
