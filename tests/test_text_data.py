@@ -189,6 +189,53 @@ def test_cache_key_bad_input(name, spec, error, match):
         cache_key(name, spec)
 
 
+def test_cache_key_depends_on_the_training_code(tmp_path, monkeypatch):
+    # A module standing in for a training loop: editing its source must change the key,
+    # so a model trained by old code is never reused (the cache cannot lie).
+    package = tmp_path / "fake_trainer.py"
+    package.write_text("LR = 0.1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = cache_key("m", {"a": 1}, code=["fake_trainer"])
+    assert before == cache_key("m", {"a": 1}, code=("fake_trainer",))
+    assert before != cache_key("m", {"a": 1})
+    package.write_text("LR = 0.2\n")
+    assert cache_key("m", {"a": 1}, code=["fake_trainer"]) != before
+    # Keys made without code are unchanged by the option's existence.
+    assert cache_key("m", {"a": 1}, code=()) == cache_key("m", {"a": 1})
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "match"),
+    [
+        ("dlguide.text.cache", TypeError, "code must be a list or tuple of module names"),
+        (None, TypeError, "code must be a list or tuple"),
+        ([3], TypeError, r"code\[0\]"),
+        ([""], ValueError, r"code\[0\]"),
+        (["dlguide.no_such_module"], ValueError, r"code\[0\] names 'dlguide.no_such_module'"),
+        (["no_such_package.sub"], ValueError, "not a module with a source file"),
+    ],
+)
+def test_cache_key_bad_code(code, error, match):
+    with pytest.raises(error, match=match):
+        cache_key("m", {"a": 1}, code=code)
+
+
+def test_cached_folder_rebuilds_when_the_code_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path / "models"))
+    (tmp_path / "fake_loop.py").write_text("EPOCHS = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    calls = []
+
+    def build(folder):
+        calls.append(folder)
+
+    first = cached_folder("m", {"seed": 0}, build, code=["fake_loop"])
+    assert cached_folder("m", {"seed": 0}, build, code=["fake_loop"]) == first
+    (tmp_path / "fake_loop.py").write_text("EPOCHS = 2\n")
+    assert cached_folder("m", {"seed": 0}, build, code=["fake_loop"]) != first
+    assert len(calls) == 2
+
+
 def test_cached_folder_builds_once(tmp_path, monkeypatch):
     monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path))
     calls = []

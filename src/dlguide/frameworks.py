@@ -187,6 +187,8 @@ def train_lightning(
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
 
+    from dlguide._lightning import quiet_lightning
+
     class Classifier(L.LightningModule):
         def __init__(self) -> None:
             super().__init__()
@@ -205,7 +207,7 @@ def train_lightning(
     data = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
     loader = DataLoader(data, batch_size=batch_size, shuffle=True)
     model = Classifier()
-    with _quiet_lightning():
+    with quiet_lightning():
         trainer = L.Trainer(
             max_epochs=epochs,
             accelerator="cpu",
@@ -221,38 +223,3 @@ def train_lightning(
     with torch.no_grad():
         predicted = model.net(torch.from_numpy(x_test)).argmax(dim=1).numpy()
     return FrameworkRun("Lightning", float(np.mean(predicted == y_test)), seconds)
-
-
-class _quiet_lightning:
-    """Silence Lightning's notes (devices found, data-loader workers, a deprecation) for one fit.
-
-    Lightning logs which accelerators it found, warns that a single-process data
-    loader may be a bottleneck, and triggers a deprecation warning inside torch; on a
-    CPU with in-memory tensors all three are expected, and the book must not show them.
-    """
-
-    _LOGGERS = ("lightning.pytorch", "lightning.fabric")
-
-    def __enter__(self) -> None:
-        import logging
-        import warnings
-
-        self._warnings = warnings.catch_warnings()
-        self._warnings.__enter__()
-        warnings.filterwarnings("ignore", message=r".*does not have many workers.*")
-        # Lightning 2.6 still builds torch's deprecated LeafSpec (torch >= 2.10 warns).
-        warnings.filterwarnings(
-            "ignore", message=r".*isinstance\(treespec, LeafSpec\).*", category=FutureWarning
-        )
-        self._levels = {}
-        for name in self._LOGGERS:
-            logger = logging.getLogger(name)
-            self._levels[name] = logger.level
-            logger.setLevel(logging.WARNING)
-
-    def __exit__(self, *exc: object) -> None:
-        import logging
-
-        for name, level in self._levels.items():
-            logging.getLogger(name).setLevel(level)
-        self._warnings.__exit__(*exc)

@@ -366,7 +366,10 @@ def trained_mlm(
         "version": 1,
     }
     folder = cached_folder(
-        "mlm-minilm", spec, lambda f: _train_mlm(f, **{k: spec[k] for k in list(spec)[:8]})
+        "mlm-minilm",
+        spec,
+        lambda f: _train_mlm(f, **{k: spec[k] for k in list(spec)[:8]}),
+        code=("dlguide.text.bert", "dlguide.text.data"),  # training loop, masking, sentences
     )
     quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(folder)

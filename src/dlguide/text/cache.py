@@ -2,10 +2,12 @@
 
 A model that two chapters need (the fine-tuned sentiment classifier, say) is
 trained once, by one function, and stored in a folder whose name is a hash of
-everything that determines it: the data, the hyperparameters, the seed and the
-versions of the packages that train it. A chapter that finds the folder loads it;
-otherwise it trains and stores. Chapters therefore do not depend on the order in
-which the book builds them, and a change to any input trains afresh.
+everything that determines it: the data, the hyperparameters, the seed, the
+versions of the packages that train it, and the source of the ``dlguide`` modules
+whose code trains it. A chapter that finds the folder loads it; otherwise it trains
+and stores. Chapters therefore do not depend on the order in which the book builds
+them, and a change to any input, the training code included, trains afresh: a
+stale model cannot outlive the code that made it.
 
 The cache lives in the folder named by the environment variable
 ``DLGUIDE_MODEL_CACHE`` (the book's build sets it to ``docs/_build/models``), or
@@ -16,11 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +61,26 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def cache_key(name: str, spec: Mapping[str, Any]) -> str:
-    """Return ``name`` plus a hash of ``spec`` and of the installed package versions.
+def _code_hashes(code: Sequence[str]) -> dict[str, str]:
+    """Return the SHA-256 of each named module's source file, by module name."""
+    if isinstance(code, str) or not isinstance(code, Sequence):
+        raise TypeError(f"code must be a list or tuple of module names, got {describe(code)}")
+    hashes = {}
+    for i, name in enumerate(code):
+        check_str(f"code[{i}]", name)
+        try:
+            found = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            found = None
+        origin = getattr(found, "origin", None)
+        if origin is None or not os.path.isfile(origin):
+            raise ValueError(f"code[{i}] names {name!r}, which is not a module with a source file")
+        hashes[name] = hashlib.sha256(Path(origin).read_bytes()).hexdigest()
+    return hashes
+
+
+def cache_key(name: str, spec: Mapping[str, Any], *, code: Sequence[str] = ()) -> str:
+    """Return ``name`` plus a hash of ``spec``, of ``code`` and of the installed package versions.
 
     Parameters
     ----------
@@ -68,6 +89,9 @@ def cache_key(name: str, spec: Mapping[str, Any]) -> str:
     spec
         Everything that determines the result, as JSON-serialisable values (data
         hashes, hyperparameters, the seed).
+    code
+        Names of the modules whose source determines the result (the training loop,
+        the tokenisation, the seeding); an edit to any of them changes the key.
 
     Examples
     --------
@@ -76,6 +100,8 @@ def cache_key(name: str, spec: Mapping[str, Any]) -> str:
     (True, True)
     >>> a == cache_key("demo", {"lr": 1e-3, "seed": 1})
     False
+    >>> a == cache_key("demo", {"lr": 1e-3, "seed": 0}, code=["dlguide.text.cache"])
+    False
     """
     check_str("name", name)
     if not isinstance(spec, Mapping):
@@ -83,7 +109,11 @@ def cache_key(name: str, spec: Mapping[str, Any]) -> str:
     if not spec:
         raise ValueError("spec must not be empty: it is what tells one cached model from another")
     _check_json("spec", spec)
-    text = json.dumps({"spec": spec, "versions": _versions()}, sort_keys=True)
+    keyed: dict[str, Any] = {"spec": spec, "versions": _versions()}
+    hashes = _code_hashes(code)
+    if hashes:  # keys made without code stay as they were
+        keyed["code"] = hashes
+    text = json.dumps(keyed, sort_keys=True)
     return f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
@@ -108,12 +138,15 @@ def _check_json(name: str, value: Any) -> None:
         )
 
 
-def cached_folder(name: str, spec: Mapping[str, Any], build: Callable[[Path], None]) -> Path:
-    """Return the cached folder for ``(name, spec)``, calling ``build(folder)`` if absent.
+def cached_folder(
+    name: str, spec: Mapping[str, Any], build: Callable[[Path], None], *, code: Sequence[str] = ()
+) -> Path:
+    """Return the cached folder for ``(name, spec, code)``, calling ``build(folder)`` if absent.
 
     ``build`` writes the model into the (empty) folder it is given; the folder is
     moved into place only when ``build`` returns, so an interrupted build leaves
-    nothing behind. ``spec`` is stored beside the model as ``spec.json``.
+    nothing behind. ``spec`` is stored beside the model as ``spec.json``; ``code``
+    names the modules whose source is part of the key (see :func:`cache_key`).
 
     Examples
     --------
@@ -129,7 +162,7 @@ def cached_folder(name: str, spec: Mapping[str, Any], build: Callable[[Path], No
     """
     if not callable(build):
         raise TypeError(f"build must be callable, got {describe(build)}")
-    key = cache_key(name, spec)
+    key = cache_key(name, spec, code=code)
     root = model_cache_dir()
     final = root / key
     if (final / "spec.json").is_file():

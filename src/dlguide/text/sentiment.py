@@ -377,7 +377,10 @@ def fine_tuned_sentiment(
         )  # fmt: skip
         (folder / "training.json").write_text(json.dumps(log))
 
-    return cached_folder("sentiment-stars-minilm", spec, build)
+    # The training loop lives in this module; quiet_transformers and the encoder path in
+    # bert and data. An edit to any of them retrains.
+    code = ("dlguide.text.sentiment", "dlguide.text.bert", "dlguide.text.data")
+    return cached_folder("sentiment-stars-minilm", spec, build, code=code)
 
 
 def classify(

@@ -456,7 +456,9 @@ def distillation_data() -> Any:
     def build(folder: Any) -> None:
         np.save(folder / "scores.npy", toxicity_scores(texts))
 
-    scores = np.load(cached_folder("jigsaw-teacher-scores", spec, build) / "scores.npy")
+    # The ported network and its tokenizer live in this module: an edit to it rescores.
+    folder = cached_folder("jigsaw-teacher-scores", spec, build, code=("dlguide.text.toxic",))
+    scores = np.load(folder / "scores.npy")
     for k, label in enumerate(TOXIC_LABELS):
         frame[label] = scores[:, k]
     order = np.random.default_rng(20_240_705).permutation(len(frame))
@@ -572,7 +574,7 @@ def train_student(
     import torch
     from torch import nn
 
-    from dlguide.frameworks import _quiet_lightning
+    from dlguide._lightning import quiet_lightning
 
     items = _check_texts(texts)
     y = check_array("targets", targets, ndim=2).astype(np.float32)
@@ -616,7 +618,7 @@ def train_student(
     )  # fmt: skip
     module = BagOfPieces()
     start = time.perf_counter()
-    with _quiet_lightning():
+    with quiet_lightning():
         trainer = L.Trainer(max_epochs=epochs, accelerator="cpu", devices=1, logger=False,
                             enable_checkpointing=False, enable_progress_bar=False,
                             enable_model_summary=False)  # fmt: skip
