@@ -252,6 +252,33 @@ def test_cached_folder_builds_once(tmp_path, monkeypatch):
     assert len(calls) == 2
 
 
+def test_cached_folder_keeps_a_copy_finished_meanwhile(tmp_path, monkeypatch):
+    # Two processes building the same model at once: the one that finishes second must
+    # not delete the first one's folder (a chapter may be reading it), only its own copy.
+    monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path))
+    spec = {"seed": 0}
+    final = tmp_path / cache_key("m", spec)
+
+    def build(folder):
+        (folder / "w.txt").write_text("mine")
+        final.mkdir()  # the other process finishes while this one builds
+        (final / "w.txt").write_text("theirs")
+        (final / "spec.json").write_text("{}")
+
+    assert cached_folder("m", spec, build) == final
+    assert (final / "w.txt").read_text() == "theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [final.name]
+
+
+def test_cached_folder_replaces_a_leftover_without_spec(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path))
+    final = tmp_path / cache_key("m", {"seed": 0})
+    final.mkdir()
+    (final / "half.bin").write_text("interrupted copy")
+    folder = cached_folder("m", {"seed": 0}, lambda f: (f / "w.txt").write_text("1"))
+    assert sorted(p.name for p in folder.iterdir()) == ["spec.json", "w.txt"]
+
+
 def test_cached_folder_leaves_nothing_after_failure(tmp_path, monkeypatch):
     monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path))
 

@@ -171,7 +171,11 @@ def cached_folder(
     try:
         build(work)
         (work / "spec.json").write_text(json.dumps(dict(spec), indent=1, sort_keys=True))
-        if final.exists():  # built by someone else meanwhile, or a leftover without spec
+        if (final / "spec.json").is_file():
+            # Another process (a parallel build) finished the same model meanwhile: keep
+            # theirs, which a chapter may already be reading, and drop this copy.
+            return final
+        if final.exists():  # a leftover without spec.json: not a finished model
             shutil.rmtree(final, ignore_errors=True)
         os.replace(work, final)
     finally:
