@@ -167,14 +167,19 @@ _BENCHMARK_LABELS = {
 def _benchmark_markdown(data: dict) -> str:
     targets = data.get("targets_seconds", {})
     machine = data["machine"]
-    load = machine["load_average_start"][0]
+    others = machine.get("other_cpu_share")
+    if others is None:  # a benchmark recorded before the share was measured
+        busy = machine["load_average_start"][0] > 0.5 * machine["cpus"]
+        seen = f"load average {machine['load_average_start'][0]:g} at the start"
+    else:
+        busy = others > 0.1
+        seen = f"other processes used {others:.0%} of its CPU time meanwhile"
     lines = [
         f"Measured {data['measured_at']} on {machine['cpus']} CPU cores "
-        f"({machine['platform']}, Python {machine['python']}); load average "
-        f"{load:g} at the start and {machine['load_average_end'][0]:g} at the end.",
+        f"({machine['platform']}, Python {machine['python']}); {seen}.",
         "",
     ]
-    if load > 0.5 * machine["cpus"]:
+    if busy:
         lines += [
             ":::{warning}",
             "Other work was using the machine during this measurement, so these times are "

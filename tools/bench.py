@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -102,6 +103,39 @@ def chapter_seconds() -> dict[str, float]:
     return {doc: round(latest[doc][1], 2) for doc in sorted(latest)}
 
 
+def busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux), or None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    if fields[0] != "cpu" or len(fields) < 8:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def own_seconds() -> float:
+    """CPU seconds used by this process and the builds it ran (Sphinx and its kernels)."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
+def other_share(busy_start: float | None, own_start: float, wall: float) -> float | None:
+    """The share of the machine's CPU time that other work used while the builds ran.
+
+    The load average cannot tell: the build itself keeps it near the number of cores.
+    This counts the machine's busy CPU time and subtracts what the benchmark's own
+    processes used; 0 means nothing else ran.
+    """
+    busy_end = busy_seconds()
+    if busy_start is None or busy_end is None or wall <= 0:
+        return None
+    other = (busy_end - busy_start) - (own_seconds() - own_start)
+    return round(max(other, 0.0) / (wall * (os.cpu_count() or 1)), 3)
+
+
 def import_seconds(repeats: int = 5) -> float:
     code = "import time; t = time.perf_counter(); import dlguide; print(time.perf_counter() - t)"
     times = [
@@ -132,6 +166,7 @@ def main() -> int:
     chapter = chapters[0]
     load_start = os.getloadavg()
     started = datetime.datetime.now(datetime.UTC)
+    busy_start, own_start, wall_start = busy_seconds(), own_seconds(), time.perf_counter()
     shutil.rmtree(BUILD, ignore_errors=True)
     builds = {"clean": build("clean build")}
     per_chapter = chapter_seconds()
@@ -145,6 +180,7 @@ def main() -> int:
             builds["module_edit"] = build(f"edit of {MODULE.name}")
     finally:
         builds["restored"] = build("rebuild after restoring the edited files")
+    others = other_share(busy_start, own_start, time.perf_counter() - wall_start)
     result = {
         "measured_at": started.isoformat(timespec="seconds"),
         "machine": {
@@ -153,6 +189,7 @@ def main() -> int:
             "python": platform.python_version(),
             "load_average_start": [round(x, 2) for x in load_start],
             "load_average_end": [round(x, 2) for x in os.getloadavg()],
+            "other_cpu_share": others,
         },
         "edited": {
             "chapter": chapter.relative_to(ROOT).as_posix(),
