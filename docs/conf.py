@@ -154,72 +154,14 @@ html_theme_options = {
 # --- The build benchmark on the Reproducibility page ----------------------------------
 # nox -s bench writes about/benchmark.json; this directive shows it as tables. The page
 # depends on the file, so it is re-read (not re-executed) when the benchmark changes.
-_BENCHMARK_LABELS = {
-    "clean": "clean build (every chapter executed)",
-    "nothing_changed": "rebuild, nothing changed",
-    "prose_edit": "rebuild after a prose-only edit",
-    "code_cell_edit": "rebuild after editing one code cell",
-    "module_edit": "rebuild after editing a dlguide module",
-    "restored": "rebuild after restoring those edits",
-}
-
-
-def _benchmark_markdown(data: dict) -> str:
-    targets = data.get("targets_seconds", {})
-    machine = data["machine"]
-    others = machine.get("other_cpu_share")
-    if others is None:  # a benchmark recorded before the share was measured
-        busy = machine["load_average_start"][0] > 0.5 * machine["cpus"]
-        seen = f"load average {machine['load_average_start'][0]:g} at the start"
-    else:
-        busy = others > 0.1
-        seen = f"other processes used {others:.0%} of its CPU time meanwhile"
-    lines = [
-        f"Measured {data['measured_at']} on {machine['cpus']} CPU cores "
-        f"({machine['platform']}, Python {machine['python']}); {seen}.",
-        "",
-    ]
-    if busy:
-        lines += [
-            ":::{warning}",
-            "Other work was using the machine during this measurement, so these times are "
-            "inflated. Regenerate them on a quiet machine with `nox -s bench`.",
-            ":::",
-            "",
-        ]
-    lines += ["| build | seconds | target |", "| --- | ---: | ---: |"]
-    for key, seconds in data["builds_seconds"].items():
-        target = targets.get(key)
-        goal = (
-            ""
-            if target is None
-            else f"at most {target:g} s " + ("(met)" if seconds <= target else "(**missed**)")
-        )
-        lines.append(f"| {_BENCHMARK_LABELS.get(key, key)} | {seconds:g} | {goal} |")
-    imported = data["import_dlguide_seconds"]
-    target = targets.get("import_dlguide")
-    met = "(met)" if target is None or imported <= target else "(**missed**)"
-    lines.append(f"| `import dlguide`, fresh process | {imported:g} | at most {target:g} s {met} |")
-    lines += ["", f"Edited: `{data['edited']['chapter']}` and `{data['edited']['module']}`.", ""]
-    lines += ["| page | execution seconds |", "| --- | ---: |"]
-    lines += [f"| `{doc}` | {s:g} |" for doc, s in data["chapter_execution_seconds"].items()]
-    verdict = data.get("determinism", {})
-    if verdict:
-        same = "stated the same" if verdict["passed"] else "did **not** state the same"
-        lines += [
-            "",
-            f"Every chapter, executed a second time in a fresh kernel, {same} numbers as "
-            "the build (every claim not marked volatile compared).",
-        ]
-    return "\n".join(lines)
-
-
 def setup(app):
     import json
 
     from docutils import nodes
     from docutils.statemachine import StringList
     from sphinx.util.docutils import SphinxDirective
+
+    from dlguide.buildinfo import benchmark_markdown
 
     class BenchmarkDirective(SphinxDirective):
         has_content = False
@@ -232,7 +174,7 @@ def setup(app):
             if not path.exists():
                 text = "No benchmark has been recorded yet: run `nox -s bench`."
             else:
-                text = _benchmark_markdown(json.loads(path.read_text()))
+                text = benchmark_markdown(json.loads(path.read_text()))
             container = nodes.container()
             self.state.nested_parse(StringList(text.split("\n"), source=str(path)), 0, container)
             return container.children

@@ -538,6 +538,22 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "total": lambda: 10,
     },
     # dlguide.text: tiny inputs; the MiniLM encoder loads once per process
+    "dlguide.buildinfo.benchmark_markdown": {
+        "data": lambda: {
+            "measured_at": "2026-11-29",
+            "builds_seconds": {"clean": 891.3},
+            "chapter_execution_seconds": {"a": 28.9},
+            "import_dlguide_seconds": 0.08,
+            "edited": {"chapter": "a.md", "module": "b.py"},
+            "machine": {
+                "cpus": 2,
+                "platform": "Linux",
+                "python": "3.11",
+                "load_average_start": [0.1],
+                "other_cpu_share": 0.0,
+            },
+        }
+    },
     "dlguide.text.cache.cache_key": {"spec": lambda: {"lr": 0.001, "seed": 0}},
     "dlguide.text.cache.cached_folder": {
         "spec": lambda: {"example": "test_bad_input", "n": 1},

@@ -1,14 +1,16 @@
-"""What the book was built with: package versions, for the Reproducibility page."""
+"""What the book was built with, and how long it takes: for the Reproducibility page."""
 
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dlguide._checks import check_str, describe
 
-__all__ = ["KEY_PACKAGES", "versions_table"]
+__all__ = ["KEY_PACKAGES", "benchmark_markdown", "versions_table"]
 
 #: The packages whose versions decide the book's numbers and pages.
 KEY_PACKAGES = (
@@ -41,4 +43,107 @@ def versions_table(packages: Sequence[str] = KEY_PACKAGES) -> str:
         rows.append((name, version))
     lines = ["| Package | Version |", "|---|---|"]
     lines += [f"| {name} | {version} |" for name, version in rows]
+    return "\n".join(lines)
+
+
+_BENCHMARK_LABELS = {
+    "clean": "clean build (every chapter executed)",
+    "nothing_changed": "rebuild, nothing changed",
+    "prose_edit": "rebuild after a prose-only edit",
+    "code_cell_edit": "rebuild after editing one code cell",
+    "module_edit": "rebuild after editing a dlguide module",
+    "restored": "rebuild after restoring those edits",
+}
+
+
+def _section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    if key not in data:
+        raise ValueError(f"data lacks {key!r}: is it a benchmark.json written by nox -s bench?")
+    if not isinstance(data[key], Mapping):
+        raise TypeError(f"data[{key!r}] must be a mapping, got {describe(data[key])}")
+    return data[key]
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, got {describe(value)}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite, non-negative number of seconds, got {value}")
+    return float(value)
+
+
+def benchmark_markdown(data: Mapping[str, Any]) -> str:
+    """Return the benchmark that ``nox -s bench`` recorded as Markdown tables.
+
+    ``data`` is the content of ``docs/about/benchmark.json``. Each build time is
+    marked against its target, and a warning says when other work used more than
+    a tenth of the machine's CPU time during the measurement.
+
+    Examples
+    --------
+    >>> data = {"measured_at": "2026-11-29", "builds_seconds": {"clean": 891.3},
+    ...         "machine": {"cpus": 2, "platform": "Linux", "python": "3.11",
+    ...                     "load_average_start": [1.5], "load_average_end": [1.2],
+    ...                     "other_cpu_share": 0.0},
+    ...         "targets_seconds": {"clean": 600}, "import_dlguide_seconds": 0.08,
+    ...         "edited": {"chapter": "a.md", "module": "b.py"},
+    ...         "chapter_execution_seconds": {"a": 28.9}}
+    >>> print(benchmark_markdown(data).splitlines()[4])
+    | clean build (every chapter executed) | 891.3 | at most 600 s (**missed**) |
+    """
+    if not isinstance(data, Mapping):
+        raise TypeError(f"data must be a mapping (benchmark.json), got {describe(data)}")
+    builds = _section(data, "builds_seconds")
+    chapters = _section(data, "chapter_execution_seconds")
+    _section(data, "edited")
+    for key, value in {**builds, **chapters}.items():
+        _seconds(f"data's time for {key!r}", value)
+    _seconds("data['import_dlguide_seconds']", data.get("import_dlguide_seconds"))
+    targets = _section(data, "targets_seconds") if "targets_seconds" in data else {}
+    machine = _section(data, "machine")
+    others = machine.get("other_cpu_share")
+    if others is None:  # a benchmark recorded before the share was measured
+        busy = machine["load_average_start"][0] > 0.5 * machine["cpus"]
+        seen = f"load average {machine['load_average_start'][0]:g} at the start"
+    else:
+        busy = others > 0.1
+        seen = f"other processes used {others:.0%} of its CPU time meanwhile"
+    lines = [
+        f"Measured {data['measured_at']} on {machine['cpus']} CPU cores "
+        f"({machine['platform']}, Python {machine['python']}); {seen}.",
+        "",
+    ]
+    if busy:
+        lines += [
+            ":::{warning}",
+            "Other work was using the machine during this measurement, so these times are "
+            "inflated. Regenerate them on a quiet machine with `nox -s bench`.",
+            ":::",
+            "",
+        ]
+
+    def goal(key: str, seconds: float) -> str:
+        target = targets.get(key)
+        if target is None:
+            return ""
+        return f"at most {target:g} s " + ("(met)" if seconds <= target else "(**missed**)")
+
+    lines += ["| build | seconds | target |", "| --- | ---: | ---: |"]
+    for key, seconds in builds.items():
+        lines.append(f"| {_BENCHMARK_LABELS.get(key, key)} | {seconds:g} | {goal(key, seconds)} |")
+    imported = data["import_dlguide_seconds"]
+    lines.append(
+        f"| `import dlguide`, fresh process | {imported:g} | {goal('import_dlguide', imported)} |"
+    )
+    lines += ["", f"Edited: `{data['edited']['chapter']}` and `{data['edited']['module']}`.", ""]
+    lines += ["| page | execution seconds |", "| --- | ---: |"]
+    lines += [f"| `{doc}` | {s:g} |" for doc, s in chapters.items()]
+    verdict = data.get("determinism", {})
+    if verdict:
+        same = "stated the same" if verdict["passed"] else "did **not** state the same"
+        lines += [
+            "",
+            f"Every chapter, executed a second time in a fresh kernel, {same} numbers as "
+            "the build (every claim not marked volatile compared).",
+        ]
     return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""The Reproducibility page's benchmark tables, rendered from docs/about/benchmark.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from dlguide.buildinfo import benchmark_markdown as render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _data(**machine: object) -> dict:
+    return {
+        "measured_at": "2026-11-29T10:00:00+00:00",
+        "machine": {
+            "cpus": 2,
+            "platform": "Linux-x86_64",
+            "python": "3.11.7",
+            "load_average_start": [1.5, 1.2, 1.0],
+            "load_average_end": [1.2, 1.1, 1.0],
+            **machine,
+        },
+        "edited": {"chapter": "docs/a/01-x.md", "module": "src/dlguide/claims.py"},
+        "builds_seconds": {"clean": 891.3, "nothing_changed": 2.7},
+        "chapter_execution_seconds": {"a/01-x": 28.94},
+        "import_dlguide_seconds": 0.077,
+        "targets_seconds": {"clean": 600.0, "nothing_changed": 10.0, "import_dlguide": 0.5},
+        "determinism": {"passed": True, "seconds": 915.2},
+    }
+
+
+def test_quiet_machine_is_not_flagged():
+    # The build itself keeps the load average near the core count; only other work counts.
+    text = render(_data(other_cpu_share=0.01))
+    assert "other processes used 1% of its CPU time" in text
+    assert "{warning}" not in text
+
+
+def test_busy_machine_is_flagged():
+    assert ":::{warning}" in render(_data(other_cpu_share=0.3))
+
+
+@pytest.mark.parametrize(("load", "flagged"), [(1.5, True), (0.4, False)])
+def test_benchmarks_without_the_share_fall_back_to_the_load(load, flagged):
+    text = render(_data(load_average_start=[load, 0, 0]))
+    assert f"load average {load:g} at the start" in text
+    assert (":::{warning}" in text) is flagged
+
+
+def test_targets_are_marked_met_or_missed():
+    text = render(_data(other_cpu_share=0.0))
+    assert "| clean build (every chapter executed) | 891.3 | at most 600 s (**missed**) |" in text
+    assert "| rebuild, nothing changed | 2.7 | at most 10 s (met) |" in text
+    assert "| `import dlguide`, fresh process | 0.077 | at most 0.5 s (met) |" in text
+    assert "| `a/01-x` | 28.94 |" in text
+    assert "stated the same numbers" in text
+
+
+def test_failed_determinism_is_said():
+    data = _data(other_cpu_share=0.0)
+    data["determinism"]["passed"] = False
+    assert "did **not** state the same" in render(data)
+
+
+def test_the_recorded_benchmark_renders():
+    recorded = ROOT / "docs" / "about" / "benchmark.json"
+    if not recorded.exists():
+        pytest.skip("no benchmark recorded yet")
+    data = json.loads(recorded.read_text())
+    text = render(data)
+    assert f"| clean build (every chapter executed) | {data['builds_seconds']['clean']:g} |" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        (lambda d: d.pop("machine"), ValueError, "data lacks 'machine'"),
+        (
+            lambda d: d.update(builds_seconds=[1.0]),
+            TypeError,
+            r"data\['builds_seconds'\] must be a",
+        ),
+        (lambda d: d["builds_seconds"].update(clean=math.nan), ValueError, "time for 'clean'"),
+        (lambda d: d["builds_seconds"].update(clean="fast"), TypeError, "time for 'clean'"),
+        (lambda d: d.update(import_dlguide_seconds=-1.0), ValueError, "import_dlguide_seconds"),
+    ],
+)
+def test_a_malformed_benchmark_is_refused_by_name(change, error, match):
+    data = _data(other_cpu_share=0.0)
+    change(data)
+    with pytest.raises(error, match=match):
+        render(data)
