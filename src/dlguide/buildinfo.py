@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.metadata
-import math
 import platform
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dlguide._checks import check_str, describe
+from dlguide._checks import check_real, check_str, describe
 
 __all__ = ["KEY_PACKAGES", "benchmark_markdown", "versions_table"]
 
@@ -65,11 +64,10 @@ def _section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 
 def _seconds(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds, got {describe(value)}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite, non-negative number of seconds, got {value}")
-    return float(value)
+    seconds = check_real(name, value)
+    if seconds < 0:
+        raise ValueError(f"{name} must be a non-negative number of seconds, got {seconds}")
+    return seconds
 
 
 def benchmark_markdown(data: Mapping[str, Any]) -> str:

@@ -61,22 +61,23 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _code_hashes(code: Sequence[str]) -> dict[str, str]:
-    """Return the SHA-256 of each named module's source file, by module name."""
+def _code_fingerprint(code: Sequence[str]) -> str | None:
+    """Return a hash of the named modules' source files (None for no modules)."""
+    from dlguide.sphinxext import fingerprint  # the same hash that keys the chapters
+
     if isinstance(code, str) or not isinstance(code, Sequence):
         raise TypeError(f"code must be a list or tuple of module names, got {describe(code)}")
-    hashes = {}
+    files = []
     for i, name in enumerate(code):
         check_str(f"code[{i}]", name)
         try:
-            found = importlib.util.find_spec(name)
+            origin = getattr(importlib.util.find_spec(name), "origin", None)
         except (ImportError, ValueError):
-            found = None
-        origin = getattr(found, "origin", None)
+            origin = None
         if origin is None or not os.path.isfile(origin):
             raise ValueError(f"code[{i}] names {name!r}, which is not a module with a source file")
-        hashes[name] = hashlib.sha256(Path(origin).read_bytes()).hexdigest()
-    return hashes
+        files.append(Path(origin))
+    return fingerprint(files, packages=False) if files else None
 
 
 def cache_key(name: str, spec: Mapping[str, Any], *, code: Sequence[str] = ()) -> str:
@@ -110,9 +111,9 @@ def cache_key(name: str, spec: Mapping[str, Any], *, code: Sequence[str] = ()) -
         raise ValueError("spec must not be empty: it is what tells one cached model from another")
     _check_json("spec", spec)
     keyed: dict[str, Any] = {"spec": spec, "versions": _versions()}
-    hashes = _code_hashes(code)
-    if hashes:  # keys made without code stay as they were
-        keyed["code"] = hashes
+    source = _code_fingerprint(code)
+    if source is not None:  # keys made without code stay as they were
+        keyed["code"] = source
     text = json.dumps(keyed, sort_keys=True)
     return f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
