@@ -17,7 +17,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.autodoc",  # the API reference (docs/reference/api.md) from docstrings
     "sphinx.ext.napoleon",  # ...written in the NumPy style
-    "dlguide.sphinxext",  # quiet self-contained kernels; re-run chapters when dlguide changes
+    "dlguide.book.sphinxext",  # quiet self-contained kernels; re-run chapters when dlguide changes
 ]
 
 root_doc = "index"
@@ -161,7 +161,7 @@ def setup(app):
     from docutils.statemachine import StringList
     from sphinx.util.docutils import SphinxDirective
 
-    from dlguide.buildinfo import benchmark_markdown
+    from dlguide.book.buildinfo import benchmark_markdown
 
     class BenchmarkDirective(SphinxDirective):
         has_content = False

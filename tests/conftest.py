@@ -11,14 +11,14 @@ os.environ["MPLBACKEND"] = "Agg"
 
 import pytest
 
-import dlguide.claims
+import dlguide.book.claims
 
 
 @pytest.fixture(autouse=True)
 def _fresh_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     """Start every test in a known chapter, with no claims and no claims folder."""
     monkeypatch.delenv("DLGUIDE_CLAIMS_DIR", raising=False)
-    dlguide.claims.set_chapter("tests")
+    dlguide.book.claims.set_chapter("tests")
 
 
 @pytest.fixture(autouse=True)

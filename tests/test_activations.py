@@ -1,4 +1,4 @@
-"""Tests of dlguide.activations: each function against PyTorch, each derivative against autograd."""
+"""Tests of foundations.activations: each function against PyTorch, derivatives against autograd."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.activations import ACTIVATIONS, activate, derivative
+from dlguide.foundations.activations import ACTIVATIONS, activate, derivative
 
 TORCH = {
     "sigmoid": torch.sigmoid,

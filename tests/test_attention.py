@@ -1,4 +1,4 @@
-"""Tests of dlguide.attention: attention from the formula, encodings, blocks, the reverse task."""
+"""Tests of architectures.attention: the formula, encodings, blocks, reverse task."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlguide.attention import (
+from dlguide.architectures.attention import (
     EncoderBlock,
     SequenceTagger,
     attention,

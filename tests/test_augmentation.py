@@ -1,4 +1,4 @@
-"""Tests of dlguide.augmentation: Keras augmentation layers and confusion pairs."""
+"""Tests of dlguide.architectures.augmentation: Keras augmentation layers and confusion pairs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix
 
-from dlguide.augmentation import augmentation_layers, confusion_pairs, random_transpose_layer
+from dlguide.architectures.augmentation import (
+    augmentation_layers,
+    confusion_pairs,
+    random_transpose_layer,
+)
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"

@@ -30,16 +30,18 @@ import dlguide
 
 # Functions that take no data arguments, with the reason they are not called here.
 SKIP = {
-    "dlguide.claims.current_chapter": "takes no arguments",
-    "dlguide.plotting.use_book_style": "takes no arguments",
+    "dlguide.book.claims.current_chapter": "takes no arguments",
+    "dlguide.book.style.use_book_style": "takes no arguments",
     "dlguide.data.sources.sources_table": "takes no arguments",
-    "dlguide.sphinxext.setup": "takes Sphinx's application object; real builds test it",
-    "dlguide.distributed.main": "the command line of one worker process; parse_args is tested",
-    "dlguide.distributed.parse_args": (
+    "dlguide.book.sphinxext.setup": "takes Sphinx's application object; real builds test it",
+    "dlguide.practice.distributed.main": (
+        "the command line of one worker process; parse_args is tested"
+    ),
+    "dlguide.practice.distributed.parse_args": (
         "argparse validates the command line: a bad one exits with a usage message naming "
         "the option, the convention for command-line programs (tested in test_distributed)"
     ),
-    "dlguide.distributed.train_worker": (
+    "dlguide.practice.distributed.train_worker": (
         "runs inside a torch.distributed process group that run_data_parallel starts; "
         "run_data_parallel checks the same arguments at the door"
     ),
@@ -79,7 +81,7 @@ def _small_tensor(*shape: int) -> Any:
 
 
 def _word_vectors() -> Any:
-    from dlguide.text.data import WordVectors
+    from dlguide.data.text import WordVectors
 
     words = ("film", "movie", "soup")
     return WordVectors(
@@ -88,25 +90,25 @@ def _word_vectors() -> Any:
 
 
 def _cnn() -> Any:
-    from dlguide.depth import silhouette_cnn
+    from dlguide.foundations.depth import silhouette_cnn
 
     return silhouette_cnn()
 
 
 def _windows() -> tuple[Any, Any]:
-    from dlguide.sequences import random_windows
+    from dlguide.architectures.sequences import random_windows
 
     return random_windows(np.arange(40) % 5, 6, 4)
 
 
 def _char_model() -> Any:
-    from dlguide.sequences import CharModel
+    from dlguide.architectures.sequences import CharModel
 
     return CharModel(5, "gru", hidden=4)
 
 
 def _reverse() -> tuple[Any, Any]:
-    from dlguide.attention import reverse_task
+    from dlguide.architectures.attention import reverse_task
 
     return reverse_task(8, 4, 3)
 
@@ -118,13 +120,13 @@ def _rnn() -> Any:
 
 
 def _tagger() -> Any:
-    from dlguide.attention import SequenceTagger
+    from dlguide.architectures.attention import SequenceTagger
 
     return SequenceTagger(3, 4, "lstm", dim=8)
 
 
 def _classic_cnn(n_classes: int = 3) -> Any:
-    from dlguide.cnn_models import torch_classic_cnn
+    from dlguide.architectures.cnn import torch_classic_cnn
 
     return torch_classic_cnn(n_classes)
 
@@ -140,19 +142,19 @@ def _generator() -> Any:
 
 
 def _mlp(sizes: Any = (2, 3, 2)) -> Any:
-    from dlguide.mlp import init_mlp
+    from dlguide.foundations.mlp import init_mlp
 
     return init_mlp(list(sizes))
 
 
 def _mlp_forward() -> Any:
-    from dlguide.mlp import forward
+    from dlguide.foundations.mlp import forward
 
     return forward(_mlp(), _rng().normal(size=(4, 2)))
 
 
 def _gd_gradient() -> Any:
-    from dlguide.gradient_descent import bowl
+    from dlguide.foundations.gradient_descent import bowl
 
     return bowl()[1]
 
@@ -171,19 +173,19 @@ def _rng_tensor(*shape: int) -> Any:
 
 
 def _optimizer() -> Any:
-    from dlguide.optimizers import make_optimizer
+    from dlguide.foundations.optimizers import make_optimizer
 
     return make_optimizer("sgd", 0.1)
 
 
 def _bowl_grad() -> Any:
-    from dlguide.optimizers import elongated_bowl_grad
+    from dlguide.foundations.optimizers import elongated_bowl_grad
 
     return elongated_bowl_grad
 
 
 def _word_vectors() -> Any:
-    from dlguide.text.data import WordVectors
+    from dlguide.data.text import WordVectors
 
     words = ("man", "king", "woman", "queen")
     vectors = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 0.0], [-1.0, 1.0]])
@@ -191,7 +193,7 @@ def _word_vectors() -> Any:
 
 
 def _bag_of_pieces() -> Any:
-    from dlguide.text.features import train_bag_of_pieces
+    from dlguide.language.features import train_bag_of_pieces
 
     return train_bag_of_pieces(["good", "bad"], np.array([1, 0]), n_classes=2, epochs=1)
 
@@ -203,7 +205,7 @@ def _token_ids() -> Any:
 
 
 def _minilm_tokenizer() -> Any:
-    from dlguide.text.bert import load_encoder
+    from dlguide.language.bert import load_encoder
 
     return load_encoder()[0]
 
@@ -220,7 +222,7 @@ def _tiny_mlm() -> Any:
 
 @functools.cache
 def _sentiment_folder() -> Path:
-    from dlguide.text.sentiment import fine_tuned_sentiment
+    from dlguide.language.sentiment import fine_tuned_sentiment
 
     return fine_tuned_sentiment(10, lr=1.5e-4)
 
@@ -274,129 +276,144 @@ VALID: dict[str, Callable[[], Any]] = {
     "y_score": lambda: np.linspace(0.0, 1.0, 8),
 }
 VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
-    "dlguide.plotting.decision_regions": {
+    "dlguide.plotting.diagrams.decision_regions": {
         "predict": lambda: lambda points: (points[:, 0] > 0).astype(int),
         "x": lambda: _rng().normal(size=(10, 2)),
         "y": lambda: np.arange(10) % 2,
         "resolution": lambda: 20,
     },
-    "dlguide.plotting.graph_diagram": {
+    "dlguide.plotting.diagrams.graph_diagram": {
         "nodes": lambda: {"x": (0.0, 0.0, "input"), "y": (1.0, 0.0, "output")},
         "edges": lambda: [("x", "y")],
     },
-    "dlguide.plotting.probability_panels": {
+    "dlguide.plotting.diagrams.probability_panels": {
         "images": lambda: _images()[:2],
         "probabilities": lambda: np.array([[0.7, 0.3], [0.2, 0.8]]),
         "class_names": lambda: ["cat", "dog"],
     },
-    "dlguide.plotting.confusion_heatmap": {
+    "dlguide.plotting.charts.confusion_heatmap": {
         "matrix": lambda: np.array([[5, 1], [2, 4]]),
         "class_names": lambda: ["cat", "dog"],
     },
-    "dlguide.workflow.stratified_split": {
+    "dlguide.foundations.workflow.stratified_split": {
         "labels": lambda: np.arange(20) % 2,
         "fractions": lambda: (0.5, 0.25, 0.25),
     },
-    "dlguide.workflow.fit_tracked": {"x_val": _tensor, "y_val": lambda: np.arange(8) % 2},
+    "dlguide.foundations.workflow.fit_tracked": {
+        "x_val": _tensor,
+        "y_val": lambda: np.arange(8) % 2,
+    },
     # Part II: architectures
-    "dlguide.attention.attention": {
+    "dlguide.architectures.attention.attention": {
         "q": lambda: _tensor()[:, 0],
         "k": lambda: _tensor()[:, 0],
         "v": lambda: _tensor()[:, 0],
     },
-    "dlguide.attention.positional_encoding": {"length": lambda: 4, "dim": lambda: 6},
-    "dlguide.attention.reverse_task": {
+    "dlguide.architectures.attention.positional_encoding": {"length": lambda: 4, "dim": lambda: 6},
+    "dlguide.architectures.attention.reverse_task": {
         "n": lambda: 2,
         "length": lambda: 5,
         "vocab_size": lambda: 10,
     },
-    "dlguide.attention.train_tagger": {
+    "dlguide.architectures.attention.train_tagger": {
         "model": _tagger,
         "x": lambda: _reverse()[0],
         "y": lambda: _reverse()[1],
         "steps": lambda: 2,
     },
-    "dlguide.augmentation.augmentation_layers": {
+    "dlguide.architectures.augmentation.augmentation_layers": {
         "kinds": lambda: ("flip", "rotate"),
         "rotation": lambda: 0.05,
     },
-    "dlguide.augmentation.confusion_pairs": {
+    "dlguide.architectures.augmentation.confusion_pairs": {
         "matrix": lambda: np.array([[5, 2, 0], [0, 6, 1], [3, 0, 4]]),
         "class_names": lambda: ["a", "b", "c"],
         "top": lambda: 2,
     },
-    "dlguide.cnn_models.feature_maps": {"model": _classic_cnn, "image": lambda: _tensor()[0]},
-    "dlguide.cnn_models.keras_classic_cnn": {"n_classes": lambda: 3},
-    "dlguide.cnn_models.torch_classic_cnn": {"n_classes": lambda: 3, "image_size": lambda: 28},
-    "dlguide.convolution.conv_output_size": {
+    "dlguide.architectures.cnn.feature_maps": {
+        "model": _classic_cnn,
+        "image": lambda: _tensor()[0],
+    },
+    "dlguide.architectures.cnn.keras_classic_cnn": {"n_classes": lambda: 3},
+    "dlguide.architectures.cnn.torch_classic_cnn": {
+        "n_classes": lambda: 3,
+        "image_size": lambda: 28,
+    },
+    "dlguide.architectures.convolution.conv_output_size": {
         "size": lambda: 28,
         "kernel": lambda: 3,
         "stride": lambda: 1,
         "padding": lambda: 0,
     },
-    "dlguide.convolution.conv_parameters": {
+    "dlguide.architectures.convolution.conv_parameters": {
         "in_channels": lambda: 1,
         "out_channels": lambda: 32,
         "kernel": lambda: 3,
     },
-    "dlguide.convolution.convolve2d": {
+    "dlguide.architectures.convolution.convolve2d": {
         "image": lambda: np.arange(16.0).reshape(4, 4),
         "kernel": lambda: np.ones((2, 2)),
         "stride": lambda: 1,
         "padding": lambda: 0,
     },
-    "dlguide.convolution.dense_parameters": {"n_inputs": lambda: 784, "n_outputs": lambda: 10},
-    "dlguide.convolution.max_pool2d": {
+    "dlguide.architectures.convolution.dense_parameters": {
+        "n_inputs": lambda: 784,
+        "n_outputs": lambda: 10,
+    },
+    "dlguide.architectures.convolution.max_pool2d": {
         "image": lambda: np.arange(16.0).reshape(4, 4),
         "size": lambda: 2,
     },
-    "dlguide.sequences.encode": {"text": lambda: "abba"},
-    "dlguide.sequences.generate": {
+    "dlguide.architectures.sequences.encode": {"text": lambda: "abba"},
+    "dlguide.architectures.sequences.generate": {
         "model": lambda: _char_model(),
         "alphabet": lambda: ("a", "b", "c", "d", "e"),
         "prompt": lambda: "ab",
         "n": lambda: 5,
         "temperature": lambda: 0.8,
     },
-    "dlguide.sequences.gradient_by_time": {"model": _char_model, "x": lambda: _windows()[0]},
-    "dlguide.sequences.next_char_loss": {
+    "dlguide.architectures.sequences.gradient_by_time": {
+        "model": _char_model,
+        "x": lambda: _windows()[0],
+    },
+    "dlguide.architectures.sequences.next_char_loss": {
         "model": _char_model,
         "x": lambda: _windows()[0],
         "y": lambda: _windows()[1],
     },
-    "dlguide.sequences.random_windows": {
+    "dlguide.architectures.sequences.random_windows": {
         "ids": lambda: np.arange(10),
         "length": lambda: 4,
         "n": lambda: 2,
     },
-    "dlguide.sequences.rnn_unrolled": {
+    "dlguide.architectures.sequences.rnn_unrolled": {
         "x": lambda: _tensor()[:2, 0, :5, :3],
         "rnn": lambda: _rnn(),
     },
-    "dlguide.sequences.train_language_model": {
+    "dlguide.architectures.sequences.train_language_model": {
         "model": _char_model,
         "x": lambda: _windows()[0],
         "y": lambda: _windows()[1],
         "steps": lambda: 2,
     },
-    "dlguide.transfer.few_per_class": {
+    "dlguide.architectures.transfer.few_per_class": {
         "labels": lambda: np.array([0, 0, 0, 1, 1, 1, 1]),
         "n": lambda: 2,
     },
-    "dlguide.transfer.learning_curve": {
+    "dlguide.architectures.transfer.learning_curve": {
         "base": _classic_cnn,
         "y": lambda: np.arange(8) % 2,
         "sizes": lambda: [2],
         "methods": lambda: ["fine-tuning"],
         "seeds": lambda: [0],
     },
-    "dlguide.transfer.transfer_model": {
+    "dlguide.architectures.transfer.transfer_model": {
         "base": _classic_cnn,
         "method": lambda: "feature extraction",
         "n_classes": lambda: 2,
     },
     **{
-        f"dlguide.frameworks.train_{name}": {
+        f"dlguide.practice.frameworks.train_{name}": {
             "x": _tabular,
             "x_test": _tabular,
             "y": lambda: np.arange(24) % 2,
@@ -405,34 +422,37 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         }
         for name in ("keras", "lightning", "torch")
     },
-    "dlguide.distributed.run_data_parallel": {"nprocs": lambda: 2, "batch_size": lambda: 16},
-    "dlguide.claims.claim": {"at_least": lambda: 0.0, "glue": lambda: False},
-    "dlguide.claims.claim_order": {"glue": lambda: False},
-    "dlguide.plotting.line_chart": {
+    "dlguide.practice.distributed.run_data_parallel": {
+        "nprocs": lambda: 2,
+        "batch_size": lambda: 16,
+    },
+    "dlguide.book.claims.claim": {"at_least": lambda: 0.0, "glue": lambda: False},
+    "dlguide.book.claims.claim_order": {"glue": lambda: False},
+    "dlguide.plotting.charts.line_chart": {
         "x": lambda: np.arange(3.0),
         "series": lambda: {"loss": np.array([3.0, 2.0, 1.0])},
     },
-    "dlguide.plotting.glue_figure": {"name": lambda: "fig-demo"},
-    "dlguide.regularization.dropout": {"x": lambda: np.ones((4, 5)), "p": lambda: 0.5},
-    "dlguide.regularization.rotate_images": {
+    "dlguide.plotting.charts.glue_figure": {"name": lambda: "fig-demo"},
+    "dlguide.foundations.regularization.dropout": {"x": lambda: np.ones((4, 5)), "p": lambda: 0.5},
+    "dlguide.foundations.regularization.rotate_images": {
         "batch": lambda: _tensor()[:2],
         "degrees": lambda: np.array([10.0, -5.0]),
     },
-    "dlguide.regularization.augment_images": {
+    "dlguide.foundations.regularization.augment_images": {
         "batch": lambda: _tensor()[:2],
         "generator": _generator,
         "degrees": lambda: 10.0,
     },
-    "dlguide.regularization.augmenter": {"degrees": lambda: 10.0},
-    "dlguide.regularization.results_markdown": {
+    "dlguide.foundations.regularization.augmenter": {"degrees": lambda: 10.0},
+    "dlguide.foundations.regularization.results_markdown": {
         "rows": lambda: {"none": {"accuracy": 0.5}},
         "formats": lambda: {"accuracy": ".1%"},
     },
-    "dlguide.text.toxic.jigsaw_word_ids": {"texts": lambda: ["a short text"]},
-    "dlguide.text.toxic.toxicity_scores": {"texts": lambda: ["a short text"]},
-    "dlguide.text.toxic.rescale_scores": {"scores": lambda: np.full((2, 6), 0.5)},
-    "dlguide.text.toxic.mask_offensive": {"text": lambda: "a text", "threshold": lambda: 0.5},
-    "dlguide.text.toxic.lstm_step": {
+    "dlguide.language.toxic.jigsaw_word_ids": {"texts": lambda: ["a short text"]},
+    "dlguide.language.toxic.toxicity_scores": {"texts": lambda: ["a short text"]},
+    "dlguide.language.toxic.rescale_scores": {"scores": lambda: np.full((2, 6), 0.5)},
+    "dlguide.language.toxic.mask_offensive": {"text": lambda: "a text", "threshold": lambda: 0.5},
+    "dlguide.language.toxic.lstm_step": {
         "x": lambda: _small_tensor(2, 3),
         "h": lambda: _small_tensor(2, 2),
         "c": lambda: _small_tensor(2, 2),
@@ -440,105 +460,111 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "recurrent": lambda: _small_tensor(2, 8),
         "bias": lambda: _small_tensor(8),
     },
-    "dlguide.text.toxic.train_student": {
+    "dlguide.language.toxic.train_student": {
         "texts": lambda: ["you idiot", "a fine day"] * 4,
         "targets": lambda: np.tile([[1.0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], (4, 1)),
     },
-    "dlguide.text.toxic.choose_thresholds": {
+    "dlguide.language.toxic.choose_thresholds": {
         "y_true": lambda: np.array([[0], [1], [0], [1]]),
         "scores": lambda: np.array([[0.1], [0.7], [0.4], [0.6]]),
     },
-    "dlguide.plotting.curve_chart": {
+    "dlguide.plotting.charts.curve_chart": {
         "curves": lambda: {"model": (np.array([0.0, 0.5, 1.0]), np.array([0.0, 0.8, 1.0]))},
     },
     # activations, losses, mlp, gradient_descent, learning_curves, optimizers
-    "dlguide.activations.activate": {
+    "dlguide.foundations.activations.activate": {
         "name": lambda: "relu",
         "z": lambda: _rng().normal(size=(3, 2)),
     },
-    "dlguide.activations.derivative": {
+    "dlguide.foundations.activations.derivative": {
         "name": lambda: "tanh",
         "z": lambda: _rng().normal(size=(3, 2)),
     },
-    "dlguide.losses.softmax": {"logits": lambda: _rng().normal(size=(4, 3))},
-    "dlguide.losses.mse": {
+    "dlguide.foundations.losses.softmax": {"logits": lambda: _rng().normal(size=(4, 3))},
+    "dlguide.foundations.losses.mse": {
         "predictions": lambda: np.ones((4, 1)),
         "targets": lambda: np.zeros((4, 1)),
     },
-    "dlguide.losses.binary_cross_entropy": {
+    "dlguide.foundations.losses.binary_cross_entropy": {
         "logits": lambda: _rng().normal(size=(4, 1)),
         "targets": lambda: np.array([[0.0], [1.0], [1.0], [0.0]]),
     },
-    "dlguide.losses.categorical_cross_entropy": {
+    "dlguide.foundations.losses.categorical_cross_entropy": {
         "logits": lambda: _rng().normal(size=(4, 3)),
         "targets": lambda: np.eye(3)[[0, 1, 2, 0]],
     },
-    "dlguide.losses.cross_entropy": {
+    "dlguide.foundations.losses.cross_entropy": {
         "logits": lambda: _rng().normal(size=(4, 3)),
         "labels": lambda: np.array([0, 1, 2, 0]),
     },
-    "dlguide.mlp.init_mlp": {"sizes": lambda: [2, 3, 2]},
-    "dlguide.mlp.forward": {"net": _mlp, "x": lambda: _rng().normal(size=(4, 2))},
-    "dlguide.mlp.backward": {
+    "dlguide.foundations.mlp.init_mlp": {"sizes": lambda: [2, 3, 2]},
+    "dlguide.foundations.mlp.forward": {"net": _mlp, "x": lambda: _rng().normal(size=(4, 2))},
+    "dlguide.foundations.mlp.backward": {
         "net": _mlp,
         "cache": lambda: _mlp_forward()[1],
         "grad_output": lambda: np.ones((4, 2)),
     },
-    "dlguide.mlp.numerical_gradients": {
+    "dlguide.foundations.mlp.numerical_gradients": {
         "net": lambda: _mlp([1, 2]),
         "loss": lambda: lambda net: float(np.sum(net.weights[0] ** 2)),
     },
-    "dlguide.mlp.max_relative_error": {
+    "dlguide.foundations.mlp.max_relative_error": {
         "a": lambda: [np.array([1.0, 2.0]), np.ones((2, 2))],
         "b": lambda: [np.array([1.0, 2.2]), np.ones((2, 2))],
     },
-    "dlguide.mlp.to_torch": {"net": _mlp},
-    "dlguide.gradient_descent.bowl": {"curvatures": lambda: (1.0, 10.0)},
-    "dlguide.gradient_descent.descend": {
+    "dlguide.foundations.mlp.to_torch": {"net": _mlp},
+    "dlguide.foundations.gradient_descent.bowl": {"curvatures": lambda: (1.0, 10.0)},
+    "dlguide.foundations.gradient_descent.descend": {
         "gradient": lambda: _gd_gradient(),
         "start": lambda: np.array([1.0, 1.0]),
         "steps": lambda: 3,
     },
-    "dlguide.gradient_descent.train_mlp": {"net": _mlp, "x": lambda: _rng().normal(size=(8, 2))},
-    "dlguide.learning_curves.stratified_subset": {
+    "dlguide.foundations.gradient_descent.train_mlp": {
+        "net": _mlp,
+        "x": lambda: _rng().normal(size=(8, 2)),
+    },
+    "dlguide.foundations.learning_curves.stratified_subset": {
         "labels": lambda: np.array([0, 0, 1, 1]),
         "per_class": lambda: 1,
     },
-    "dlguide.learning_curves.tabular_mlp": {"n_inputs": lambda: 4},
-    "dlguide.learning_curves.train_steps": {
+    "dlguide.foundations.learning_curves.tabular_mlp": {"n_inputs": lambda: 4},
+    "dlguide.foundations.learning_curves.train_steps": {
         "model": lambda: _linear(3, 2),
         "x": lambda: _rng_tensor(8, 3),
         "steps": lambda: 2,
     },
-    "dlguide.learning_curves.torch_accuracy": {
+    "dlguide.foundations.learning_curves.torch_accuracy": {
         "model": lambda: _linear(3, 2),
         "x": lambda: _rng_tensor(8, 3),
     },
-    "dlguide.learning_curves.learning_curve": {
+    "dlguide.foundations.learning_curves.learning_curve": {
         "models": lambda: {"size": lambda idx: float(len(idx))},
         "labels": lambda: np.repeat([0, 1], 3),
         "sizes": lambda: [1, 2],
     },
-    "dlguide.optimizers.make_optimizer": {"name": lambda: "adam"},
-    "dlguide.optimizers.max_difference_from_torch": {"name": lambda: "adam", "steps": lambda: 2},
-    "dlguide.optimizers.elongated_bowl": {
+    "dlguide.foundations.optimizers.make_optimizer": {"name": lambda: "adam"},
+    "dlguide.foundations.optimizers.max_difference_from_torch": {
+        "name": lambda: "adam",
+        "steps": lambda: 2,
+    },
+    "dlguide.foundations.optimizers.elongated_bowl": {
         "x": lambda: np.linspace(-1.0, 1.0, 12).reshape(3, 4),
         "y": lambda: np.linspace(-2.0, 2.0, 12).reshape(3, 4),
     },
-    "dlguide.optimizers.elongated_bowl_grad": {"point": lambda: np.array([1.0, -1.0])},
-    "dlguide.optimizers.optimize_2d": {
+    "dlguide.foundations.optimizers.elongated_bowl_grad": {"point": lambda: np.array([1.0, -1.0])},
+    "dlguide.foundations.optimizers.optimize_2d": {
         "optimizer": lambda: _optimizer(),
         "grad": lambda: _bowl_grad(),
         "start": lambda: [-4.0, 1.0],
         "steps": lambda: 3,
     },
-    "dlguide.optimizers.scheduled_lr": {
+    "dlguide.foundations.optimizers.scheduled_lr": {
         "schedule": lambda: "warmup-cosine",
         "step": lambda: 2,
         "total": lambda: 10,
     },
-    # dlguide.text: tiny inputs; the MiniLM encoder loads once per process
-    "dlguide.buildinfo.benchmark_markdown": {
+    # dlguide.language: tiny inputs; the MiniLM encoder loads once per process
+    "dlguide.book.buildinfo.benchmark_markdown": {
         "data": lambda: {
             "measured_at": "2026-11-29",
             "builds_seconds": {"clean": 891.3},
@@ -554,76 +580,76 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
             },
         }
     },
-    "dlguide.text.cache.cache_key": {"spec": lambda: {"lr": 0.001, "seed": 0}},
-    "dlguide.text.cache.cached_folder": {
+    "dlguide.book.modelcache.cache_key": {"spec": lambda: {"lr": 0.001, "seed": 0}},
+    "dlguide.book.modelcache.cached_folder": {
         "spec": lambda: {"example": "test_bad_input", "n": 1},
         "build": lambda: _write_weights,
     },
-    "dlguide.text.data.simple_tokens": {"text": lambda: "The bank didn't open."},
-    "dlguide.text.data.load_vader_ratings": {"domain": lambda: "tweets"},
-    "dlguide.text.vectors.one_hot": {
+    "dlguide.data.text.simple_tokens": {"text": lambda: "The bank didn't open."},
+    "dlguide.data.text.load_vader_ratings": {"domain": lambda: "tweets"},
+    "dlguide.language.vectors.one_hot": {
         "words": lambda: ["cat", "sat"],
         "vocabulary": lambda: ["cat", "mat", "sat"],
     },
-    "dlguide.text.vectors.cosine": {"a": lambda: np.array([1.0, 0.0]), "b": lambda: np.ones(2)},
-    "dlguide.text.vectors.nearest": {"wv": _word_vectors, "word": lambda: "man"},
-    "dlguide.text.vectors.analogy": {
+    "dlguide.language.vectors.cosine": {"a": lambda: np.array([1.0, 0.0]), "b": lambda: np.ones(2)},
+    "dlguide.language.vectors.nearest": {"wv": _word_vectors, "word": lambda: "man"},
+    "dlguide.language.vectors.analogy": {
         "wv": _word_vectors,
         "a": lambda: "man",
         "b": lambda: "king",
         "c": lambda: "woman",
     },
-    "dlguide.text.vectors.similarity_correlation": {
+    "dlguide.language.vectors.similarity_correlation": {
         "wv": _word_vectors,
         "pairs": lambda: [("man", "king", 5.0), ("man", "woman", 7.0), ("king", "queen", 8.0)],
     },
-    "dlguide.text.vectors.train_word2vec": {
+    "dlguide.language.vectors.train_word2vec": {
         "documents": lambda: [["the", "cat", "sat"], ["the", "dog", "sat"]] * 3,
         "dim": lambda: 4,
         "min_count": lambda: 1,
     },
-    "dlguide.text.features.encode": {"texts": lambda: ["A fine film.", "A dull film."]},
-    "dlguide.text.features.train_bag_of_pieces": {
+    "dlguide.language.features.encode": {"texts": lambda: ["A fine film.", "A dull film."]},
+    "dlguide.language.features.train_bag_of_pieces": {
         "texts": lambda: ["good", "bad"] * 2,
         "labels": lambda: np.array([1, 0, 1, 0]),
         "n_classes": lambda: 2,
     },
-    "dlguide.text.features.predict_bag_of_pieces": {
+    "dlguide.language.features.predict_bag_of_pieces": {
         "net": lambda: _bag_of_pieces(),
         "texts": lambda: ["good", "bad"],
     },
-    "dlguide.text.sentiment.stars_from_ratings": {
+    "dlguide.language.sentiment.stars_from_ratings": {
         "ratings": lambda: np.array([-3.1, -1.0, 0.0, 1.2, 2.5]),
     },
-    "dlguide.text.sentiment.sentiment_splits": {
+    "dlguide.language.sentiment.sentiment_splits": {
         "n_train": lambda: 20,
         "n_valid": lambda: 10,
         "n_test": lambda: 10,
     },
-    "dlguide.text.sentiment.off_by_one_accuracy": {
+    "dlguide.language.sentiment.off_by_one_accuracy": {
         "y_true": lambda: np.array([0, 2, 4]),
         "y_pred": lambda: np.array([1, 4, 4]),
     },
-    "dlguide.text.sentiment.thresholds_like": {
+    "dlguide.language.sentiment.thresholds_like": {
         "scores": lambda: np.array([0.1, 0.2, 0.3, 0.4]),
         "labels": lambda: np.array([0, 0, 1, 1]),
     },
-    "dlguide.text.sentiment.expected_calibration_error": {
+    "dlguide.language.sentiment.expected_calibration_error": {
         "probs": lambda: np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]]),
         "labels": lambda: np.array([0, 0, 0, 1]),
         "n_bins": lambda: 2,
     },
-    "dlguide.text.sentiment.reliability_bins": {
+    "dlguide.language.sentiment.reliability_bins": {
         "probs": lambda: np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]]),
         "labels": lambda: np.array([0, 0, 0, 1]),
         "n_bins": lambda: 2,
     },
-    "dlguide.text.sentiment.fit_temperature": {
+    "dlguide.language.sentiment.fit_temperature": {
         "logits": lambda: _rng().normal(size=(6, 3)),
         "labels": lambda: np.array([0, 1, 2, 0, 1, 2]),
     },
     # One optimisation step on two texts (about 2 s, mostly loading the encoder).
-    "dlguide.text.sentiment.train_text_classifier": {
+    "dlguide.language.sentiment.train_text_classifier": {
         "folder": lambda: None,
         "texts": lambda: ["great film", "awful film"],
         "labels": lambda: np.array([1, 0]),
@@ -631,21 +657,21 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "max_length": lambda: 8,
     },
     # The smallest model it trains (10 texts); cached on disk after the first run.
-    "dlguide.text.sentiment.fine_tuned_sentiment": {
+    "dlguide.language.sentiment.fine_tuned_sentiment": {
         "n_train": lambda: 10,
         "lr": lambda: 1.5e-4,
     },
-    "dlguide.text.sentiment.classify": {
+    "dlguide.language.sentiment.classify": {
         "folder": lambda: _sentiment_folder(),
         "texts": lambda: ["A fine film."],
         "max_length": lambda: 16,
     },
-    "dlguide.text.bert.bert_parameter_formula": {
+    "dlguide.language.bert.bert_parameter_formula": {
         "hidden_size": lambda: 8,
         "num_hidden_layers": lambda: 1,
         "intermediate_size": lambda: 16,
     },
-    "dlguide.text.bert.count_parameters": {
+    "dlguide.language.bert.count_parameters": {
         "config": lambda: {
             "hidden_size": 8,
             "num_hidden_layers": 1,
@@ -653,50 +679,50 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
             "intermediate_size": 16,
         },
     },
-    "dlguide.text.bert.mask_tokens": {
+    "dlguide.language.bert.mask_tokens": {
         "input_ids": lambda: _token_ids(),
         "mask_id": lambda: 3,
         "vocab_size": lambda: 40,
     },
-    "dlguide.text.bert.mlm_sentences": {"n_sentences": lambda: 3},
-    "dlguide.text.bert.predict_masked": {
+    "dlguide.language.bert.mlm_sentences": {"n_sentences": lambda: 3},
+    "dlguide.language.bert.predict_masked": {
         "tokenizer": lambda: _minilm_tokenizer(),
         "model": lambda: _tiny_mlm(),
         "sentence": lambda: "A [MASK] day.",
     },
     # One training step on four sentences; cached on disk after the first run.
-    "dlguide.text.bert.trained_mlm": {
+    "dlguide.language.bert.trained_mlm": {
         "steps": lambda: 1,
         "max_length": lambda: 8,
         "n_sentences": lambda: 4,
         "train_layers": lambda: 0,
     },
-    "dlguide.text.bert.word_vectors_by_layer": {
+    "dlguide.language.bert.word_vectors_by_layer": {
         "sentence": lambda: "I sat by the river bank.",
         "word": lambda: "bank",
     },
-    "dlguide.text.augment.synonym_table": {
+    "dlguide.language.augment.synonym_table": {
         "wv": lambda: _word_vectors(),
         "words": lambda: ["film"],
     },
-    "dlguide.text.augment.same_polarity": {
+    "dlguide.language.augment.same_polarity": {
         "table": lambda: {"good": ("great", "bad")},
         # not a dict, so that only a wrong type is tried: its own tests try empty and NaN
         "polarity": lambda: MappingProxyType({"good": 1.9, "great": 3.1, "bad": -2.5}),
     },
     **{
-        f"dlguide.text.augment.{fn}": {
+        f"dlguide.language.augment.{fn}": {
             "words": lambda: ["the", "film", "was", "fine"],
             "table": lambda: {"film": ("movie",)},
         }
         for fn in ("synonym_replacement", "random_insertion", "random_swap", "random_deletion")
     },
-    "dlguide.text.augment.augment_texts": {
+    "dlguide.language.augment.augment_texts": {
         "texts": lambda: ["a fine film", "a dull film"],
         "labels": lambda: np.array([1, 0]),
         "method": lambda: "swap",
     },
-    "dlguide.text.augment.augmentation_experiment": {
+    "dlguide.language.augment.augmentation_experiment": {
         "pool_texts": lambda: ["good fun", "great joy", "bad mess", "dull bore"],
         "pool_labels": lambda: np.array([1, 1, 0, 0]),
         "test_texts": lambda: ["good joy", "dull mess"],
@@ -707,7 +733,7 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     },
 }
 # Arguments that are switches, not data: given their default, never replaced.
-NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.sphinxext.fingerprint.packages"}
+NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.book.sphinxext.fingerprint.packages"}
 
 
 def _public_functions() -> dict[str, Callable[..., Any]]:
@@ -809,7 +835,7 @@ def _cases() -> list[Any]:
 
 
 def test_functions_are_found():
-    assert "dlguide.claims.claim" in FUNCTIONS
+    assert "dlguide.book.claims.claim" in FUNCTIONS
     assert len(FUNCTIONS) >= 10
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dlguide.buildinfo import benchmark_markdown as render
+from dlguide.book.buildinfo import benchmark_markdown as render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def _data(**machine: object) -> dict:
             "load_average_end": [1.2, 1.1, 1.0],
             **machine,
         },
-        "edited": {"chapter": "docs/a/01-x.md", "module": "src/dlguide/claims.py"},
+        "edited": {"chapter": "docs/a/01-x.md", "module": "src/dlguide/book/claims.py"},
         "builds_seconds": {"clean": 891.3, "nothing_changed": 2.7},
         "chapter_execution_seconds": {"a/01-x": 28.94},
         "import_dlguide_seconds": 0.077,

@@ -1,11 +1,11 @@
-"""Tests for dlguide.buildinfo: the package-version table on the Reproducibility page."""
+"""Tests for dlguide.book.buildinfo: the package-version table on the Reproducibility page."""
 
 import importlib.metadata
 import platform
 
 import pytest
 
-from dlguide.buildinfo import KEY_PACKAGES, versions_table
+from dlguide.book.buildinfo import KEY_PACKAGES, versions_table
 
 
 def test_table_lists_python_and_each_package_with_its_installed_version():

@@ -1,4 +1,4 @@
-"""Tests of dlguide.claims: numbers the prose states, checked when the book builds."""
+"""Tests of dlguide.book.claims: numbers the prose states, checked when the book builds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import dlguide
-from dlguide.claims import Claim, ClaimError, claim, claim_order, current_chapter, set_chapter
+from dlguide.book.claims import Claim, ClaimError, claim, claim_order, current_chapter, set_chapter
 
 # The message of a failed claim names the claim and the chapter (conftest sets "tests").
 WHERE = r"claim 'acc' in chapter 'tests'"

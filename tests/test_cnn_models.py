@@ -1,4 +1,4 @@
-"""Tests of dlguide.cnn_models: the classic CNN in Keras and PyTorch, and its feature maps."""
+"""Tests of architectures.cnn: the classic CNN in Keras and PyTorch, and its feature maps."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.cnn_models import CONV_LAYERS, feature_maps, keras_classic_cnn, torch_classic_cnn
-from dlguide.convolution import conv_parameters, dense_parameters
+from dlguide.architectures.cnn import (
+    CONV_LAYERS,
+    feature_maps,
+    keras_classic_cnn,
+    torch_classic_cnn,
+)
+from dlguide.architectures.convolution import conv_parameters, dense_parameters
 
 # Keras 3.15 (torch backend) converts its variables with np.array(copy=False) internally,
 # which NumPy 2 reports as a DeprecationWarning; it is Keras's own, and harmless here.
@@ -104,7 +109,7 @@ def test_bad_input(call, error, message):
 
 
 def test_augmentation_goes_in_front():
-    from dlguide.augmentation import augmentation_layers
+    from dlguide.architectures.augmentation import augmentation_layers
 
     model = keras_classic_cnn(augmentation=augmentation_layers(("flip",)))
     assert [layer.name for layer in model.layers][:2] == ["augmentation", "conv1"]

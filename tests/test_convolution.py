@@ -1,4 +1,4 @@
-"""Tests of dlguide.convolution: convolution by hand, pooling, shapes and parameter counts."""
+"""Tests of architectures.convolution: convolution by hand, pooling, shapes and parameter counts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlguide.convolution import (
+from dlguide.architectures.convolution import (
     KERNELS,
     conv_output_size,
     conv_parameters,

@@ -1,4 +1,4 @@
-"""Tests of dlguide.depth: the small CNN, its layer representations and linear probes."""
+"""Tests of foundations.depth: the small CNN, its layer representations and linear probes."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from dlguide.depth import (
+from dlguide.book.seeding import seed_everything
+from dlguide.foundations.depth import (
     LAYER_NAMES,
     layer_representations,
     probe_accuracy,
     probe_layers,
     silhouette_cnn,
 )
-from dlguide.repro import seed_everything
 
 
 def _blobs(n_per_class: int, n_classes: int, n_features: int, spread: float, seed: int):

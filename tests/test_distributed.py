@@ -1,11 +1,11 @@
-"""Tests for dlguide.distributed: two real processes, gloo, and the maths of data parallelism."""
+"""Tests for practice.distributed: two real processes, gloo, the maths of data parallelism."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from dlguide.distributed import _HIDDEN, _digits, parse_args, run_data_parallel
+from dlguide.practice.distributed import _HIDDEN, _digits, parse_args, run_data_parallel
 
 EPOCHS, BATCH = 2, 32
 
@@ -93,7 +93,7 @@ def test_bad_input_is_refused(kwargs, error, message):
 
 def test_a_failing_worker_raises_with_its_error(monkeypatch):
     # A backend that does not exist makes every worker fail inside init_process_group.
-    import dlguide.distributed as module
+    import dlguide.practice.distributed as module
 
     real_popen = module.subprocess.Popen
 

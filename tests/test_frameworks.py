@@ -1,11 +1,11 @@
-"""Tests for dlguide.frameworks: the same model in PyTorch, Keras and Lightning."""
+"""Tests for dlguide.practice.frameworks: the same model in PyTorch, Keras and Lightning."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from dlguide.frameworks import FrameworkRun, train_keras, train_lightning, train_torch
+from dlguide.practice.frameworks import FrameworkRun, train_keras, train_lightning, train_torch
 
 TRAINERS = [train_torch, train_keras, train_lightning]
 

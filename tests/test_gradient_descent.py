@@ -1,4 +1,4 @@
-"""Tests of dlguide.gradient_descent: the bowl, descent paths, and NumPy MLP training."""
+"""Tests of foundations.gradient_descent: the bowl, descent paths, and NumPy MLP training."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.gradient_descent import TrainingRecord, bowl, descend, train_mlp
-from dlguide.mlp import init_mlp, to_torch
+from dlguide.foundations.gradient_descent import TrainingRecord, bowl, descend, train_mlp
+from dlguide.foundations.mlp import init_mlp, to_torch
 
 
 def test_bowl_gradient_matches_finite_differences():

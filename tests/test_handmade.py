@@ -1,4 +1,4 @@
-"""Tests of dlguide.handmade: hand-made shape features."""
+"""Tests of dlguide.foundations.handmade: hand-made shape features."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dlguide.data import load_animal_shapes
-from dlguide.handmade import SHAPE_FEATURE_NAMES, shape_features
+from dlguide.foundations.handmade import SHAPE_FEATURE_NAMES, shape_features
 
 N = 28
 

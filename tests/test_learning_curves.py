@@ -1,4 +1,4 @@
-"""Tests of dlguide.learning_curves: subsets, small models, fixed-step training, curves."""
+"""Tests of foundations.learning_curves: subsets, small models, fixed-step training, curves."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.learning_curves import (
+from dlguide.book.seeding import seed_everything
+from dlguide.foundations.learning_curves import (
     image_cnn,
     image_mlp,
     learning_curve,
@@ -15,7 +16,6 @@ from dlguide.learning_curves import (
     torch_accuracy,
     train_steps,
 )
-from dlguide.repro import seed_everything
 
 
 def _blobs(n: int = 80, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:

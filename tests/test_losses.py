@@ -1,4 +1,4 @@
-"""Tests of dlguide.losses: every loss and gradient against PyTorch."""
+"""Tests of dlguide.foundations.losses: every loss and gradient against PyTorch."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlguide.losses import (
+from dlguide.foundations.losses import (
     binary_cross_entropy,
     categorical_cross_entropy,
     cross_entropy,

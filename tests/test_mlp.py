@@ -1,4 +1,4 @@
-"""Tests of dlguide.mlp: the NumPy network against PyTorch, and backprop against two checks."""
+"""Tests of foundations.mlp: the NumPy network against PyTorch, and backprop against two checks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.activations import ACTIVATIONS
-from dlguide.mlp import (
+from dlguide.foundations.activations import ACTIVATIONS
+from dlguide.foundations.mlp import (
     MLP,
     Cache,
     backward,

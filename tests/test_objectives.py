@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from myst_parser.slugs import github_slugify
 
-from dlguide.objectives import OBJECTIVES, Link, Objective, objectives_markdown
+from dlguide.book.objectives import OBJECTIVES, Link, Objective, objectives_markdown
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.relative_to(DOCS).parts)

@@ -1,4 +1,4 @@
-"""Tests of dlguide.optimizers: update rules against torch.optim, 2-D paths, schedules."""
+"""Tests of foundations.optimizers: update rules against torch.optim, 2-D paths, schedules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.optimizers import (
+from dlguide.foundations.optimizers import (
     OPTIMIZERS,
     SCHEDULES,
     SGD,

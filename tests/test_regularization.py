@@ -1,4 +1,4 @@
-"""Tests of dlguide.regularization: dropout, weight statistics, augmentation, the table."""
+"""Tests of foundations.regularization: dropout, weight statistics, augmentation, the table."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.regularization import (
+from dlguide.foundations.regularization import (
     augment_images,
     augmenter,
     dropout,
@@ -18,7 +18,7 @@ from dlguide.regularization import (
     weight_sparsity,
     weight_values,
 )
-from dlguide.workflow import fit_tracked
+from dlguide.foundations.workflow import fit_tracked
 
 # --- dropout ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Tests of dlguide.repro: seeding and start_chapter."""
+"""Tests of dlguide.book.seeding: seeding and start_chapter."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 import torch
 
 import dlguide
-from dlguide.claims import current_chapter
+from dlguide.book.claims import current_chapter
+from dlguide.book.seeding import seed_everything, start_chapter
 from dlguide.plotting import PALETTE
-from dlguide.repro import seed_everything, start_chapter
 
 
 def _draws() -> tuple[float, np.ndarray, torch.Tensor]:

@@ -1,4 +1,4 @@
-"""Tests of dlguide.sequences and dlguide.data.hamlet: recurrent character models."""
+"""Tests of dlguide.architectures.sequences and dlguide.data.hamlet: recurrent character models."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.data.hamlet import load_hamlet
-from dlguide.sequences import (
+from dlguide.architectures.sequences import (
     CELLS,
     CharModel,
     encode,
@@ -18,6 +17,7 @@ from dlguide.sequences import (
     rnn_unrolled,
     train_language_model,
 )
+from dlguide.data.hamlet import load_hamlet
 
 
 def test_hamlet_is_the_play():

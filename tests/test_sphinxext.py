@@ -1,4 +1,4 @@
-"""Tests of dlguide.sphinxext: real Sphinx builds of tiny books, and the fingerprint."""
+"""Tests of dlguide.book.sphinxext: real Sphinx builds of tiny books, and the fingerprint."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dlguide.sphinxext import _add_fingerprint_cell, fingerprint
+from dlguide.book.sphinxext import _add_fingerprint_cell, fingerprint
 
 FRONT_MATTER = """\
 ---
@@ -30,7 +30,7 @@ kernelspec:
 """
 
 CONF = """\
-extensions = ["myst_nb", "dlguide.sphinxext"]
+extensions = ["myst_nb", "dlguide.book.sphinxext"]
 exclude_patterns = ["_build"]
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True

@@ -1,4 +1,4 @@
-"""Tests of dlguide.text.augment: EDA's operations, GloVe neighbours, and the experiment."""
+"""Tests of dlguide.language.augment: EDA's operations, GloVe neighbours, and the experiment."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from dlguide.text.augment import (
+from dlguide.data.text import WordVectors, load_glove
+from dlguide.language.augment import (
     METHODS,
     augment_texts,
     augmentation_experiment,
@@ -18,7 +19,6 @@ from dlguide.text.augment import (
     synonym_replacement,
     synonym_table,
 )
-from dlguide.text.data import WordVectors, load_glove
 
 WORDS = ["the", "plot", "is", "clever", "and", "the", "acting", "is", "fine"]
 TABLE = {"plot": ("story",), "clever": ("witty", "smart"), "acting": ("performance",)}

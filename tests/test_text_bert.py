@@ -1,4 +1,4 @@
-"""Tests of dlguide.text.bert: the encoder, contextual vectors, sizes and MLM masking."""
+"""Tests of dlguide.language.bert: the encoder, contextual vectors, sizes and MLM masking."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.text.bert import (
+from dlguide.language.bert import (
     BERT_BASE,
     BERT_LARGE,
     bert_parameter_formula,
@@ -137,7 +137,7 @@ def test_predict_masked_needs_a_mask():
 
 
 def test_trained_mlm_trains_once_and_caches(tmp_path, monkeypatch):
-    import dlguide.text.bert as bert
+    import dlguide.language.bert as bert
 
     monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path))
     calls = []
@@ -158,7 +158,7 @@ def test_trained_mlm_trains_once_and_caches(tmp_path, monkeypatch):
 
 
 def test_trained_mlm_bad_input():
-    from dlguide.text.bert import trained_mlm
+    from dlguide.language.bert import trained_mlm
 
     with pytest.raises(ValueError, match="steps"):
         trained_mlm(steps=0)

@@ -1,4 +1,4 @@
-"""Tests of dlguide.text.data (offline text loaders) and dlguide.text.cache."""
+"""Tests of dlguide.data.text (offline text loaders) and dlguide.book.modelcache."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-import dlguide.text.data as data
+import dlguide.data.text as data
+from dlguide.book.modelcache import cache_key, cached_folder, model_cache_dir
 from dlguide.data import DataError
-from dlguide.text.cache import cache_key, cached_folder, model_cache_dir
-from dlguide.text.data import (
+from dlguide.data.text import (
     VADER_DOMAINS,
     WordVectors,
     lee_corpus,
@@ -165,7 +165,7 @@ def test_cache_key_depends_on_every_input():
 
 
 def test_cache_key_depends_on_versions(monkeypatch):
-    import dlguide.text.cache as cache
+    import dlguide.book.modelcache as cache
 
     before = cache_key("m", {"a": 1})
     monkeypatch.setattr(cache, "_versions", lambda: {"torch": "0.0"})
@@ -207,7 +207,7 @@ def test_cache_key_depends_on_the_training_code(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("code", "error", "match"),
     [
-        ("dlguide.text.cache", TypeError, "code must be a list or tuple of module names"),
+        ("dlguide.book.modelcache", TypeError, "code must be a list or tuple of module names"),
         (None, TypeError, "code must be a list or tuple"),
         ([3], TypeError, r"code\[0\]"),
         ([""], ValueError, r"code\[0\]"),

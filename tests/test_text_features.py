@@ -1,4 +1,4 @@
-"""Tests of dlguide.text.features: frozen-encoder features and a from-scratch text network."""
+"""Tests of dlguide.language.features: frozen-encoder features and a from-scratch text network."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.text.features import encode, predict_bag_of_pieces, train_bag_of_pieces
+from dlguide.language.features import encode, predict_bag_of_pieces, train_bag_of_pieces
 
 
 def test_encode_matches_sentence_transformers():
     from sentence_transformers import SentenceTransformer
 
-    from dlguide.text.data import minilm_path
+    from dlguide.data.text import minilm_path
 
     texts = ["A fine film.", "The battery died after a day, and nobody answered."]
     ours = encode(texts)

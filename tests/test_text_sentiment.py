@@ -1,11 +1,11 @@
-"""Tests of dlguide.text.sentiment: star labels, splits, metrics, calibration, training."""
+"""Tests of dlguide.language.sentiment: star labels, splits, metrics, calibration, training."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from dlguide.text.sentiment import (
+from dlguide.language.sentiment import (
     STAR_NAMES,
     classify,
     expected_calibration_error,

@@ -1,4 +1,4 @@
-"""Tests of dlguide.text.toxic: the tox-block port, masking, the distilled student, thresholds."""
+"""Tests of language.toxic: the tox-block port, masking, the distilled student, thresholds."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from dlguide.data._package_files import DataError
-from dlguide.text import toxic
-from dlguide.text.toxic import (
+from dlguide.language import toxic
+from dlguide.language.toxic import (
     PUBLISHED_EXAMPLES,
     TOXIC_LABELS,
     choose_thresholds,

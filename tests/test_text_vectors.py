@@ -1,12 +1,12 @@
-"""Tests of dlguide.text.vectors: one-hot codes, cosine, neighbours, analogies, word2vec."""
+"""Tests of dlguide.language.vectors: one-hot codes, cosine, neighbours, analogies, word2vec."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from dlguide.text.data import WordVectors, load_glove
-from dlguide.text.vectors import (
+from dlguide.data.text import WordVectors, load_glove
+from dlguide.language.vectors import (
     analogy,
     cosine,
     nearest,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.repro import seed_everything
+from dlguide.book.seeding import seed_everything
 from dlguide.training import History, fit_classifier, images_to_tensor, predict_proba
 
 

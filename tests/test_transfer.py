@@ -1,4 +1,4 @@
-"""Tests of dlguide.transfer: transfer models, few-shot sampling and learning curves."""
+"""Tests of architectures.transfer: transfer models, few-shot sampling and learning curves."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.cnn_models import torch_classic_cnn
+from dlguide.architectures.cnn import torch_classic_cnn
+from dlguide.architectures.transfer import METHODS, few_per_class, learning_curve, transfer_model
 from dlguide.training import fit_classifier
-from dlguide.transfer import METHODS, few_per_class, learning_curve, transfer_model
 
 
 @pytest.fixture

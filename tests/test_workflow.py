@@ -1,4 +1,4 @@
-"""Tests of dlguide.workflow: stratified splits, ArrayDataset and fit_tracked."""
+"""Tests of dlguide.foundations.workflow: stratified splits, ArrayDataset and fit_tracked."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlguide.repro import seed_everything
-from dlguide.workflow import ArrayDataset, TrackedHistory, fit_tracked, stratified_split
+from dlguide.book.seeding import seed_everything
+from dlguide.foundations.workflow import ArrayDataset, TrackedHistory, fit_tracked, stratified_split
 
 
 def _blobs(n=96, seed=0):

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 RESULT = DOCS / "about" / "benchmark.json"
-MODULE = ROOT / "src" / "dlguide" / "claims.py"
+MODULE = ROOT / "src" / "dlguide" / "book" / "claims.py"
 MARK = "edited by the build benchmark"
 TARGETS = {"clean": 600.0, "nothing_changed": 10.0, "import_dlguide": 0.5}
 

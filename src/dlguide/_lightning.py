@@ -1,4 +1,4 @@
-"""Shared Lightning helpers (private): used by `dlguide.frameworks` and `dlguide.text.toxic`."""
+"""Shared Lightning helpers (private): used by `practice.frameworks` and `language.distillation`."""
 
 from __future__ import annotations
 

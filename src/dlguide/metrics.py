@@ -15,9 +15,9 @@ Conventions, the same as scikit-learn's with ``zero_division=0``:
 * a curve or an area that needs both classes (ROC, precision-recall) raises
   ``ValueError`` when ``y_true`` holds only one.
 
-The confidence-score helpers (:func:`dlguide.text.sentiment.reliability_bins`,
-:func:`~dlguide.text.sentiment.expected_calibration_error`,
-:func:`~dlguide.text.sentiment.fit_temperature`) and the plotting of a confusion
+The confidence-score helpers (:func:`dlguide.language.sentiment.reliability_bins`,
+:func:`~dlguide.language.sentiment.expected_calibration_error`,
+:func:`~dlguide.language.sentiment.fit_temperature`) and the plotting of a confusion
 matrix (:func:`dlguide.plotting.confusion_heatmap`) live elsewhere and are not
 repeated here.
 """

@@ -2,7 +2,7 @@
 
 The build records every verified claim in ``docs/_build/claims/<chapter>.json``. This test
 executes chapters once more, in fresh kernels set up exactly as the build sets them up
-(``dlguide.sphinxext``), and requires every claim not marked ``volatile`` (timings and other
+(``dlguide.book.sphinxext``), and requires every claim not marked ``volatile`` (timings and other
 machine-dependent values) to have the same value and the same text as in the build.
 
 Re-executing the whole book would double CI's execution time, so CI re-executes only the
@@ -64,7 +64,7 @@ def test_reexecution_states_the_same_numbers(doc: str, tmp_path: Path):
     import jupytext
     from nbclient import NotebookClient
 
-    from dlguide.sphinxext import _kernel_environment
+    from dlguide.book.sphinxext import _kernel_environment
 
     saved = dict(os.environ)
     try:

@@ -1,6 +1,6 @@
 """Words as vectors: one-hot codes, cosine similarity, nearest neighbours, analogies.
 
-These work on any :class:`~dlguide.text.data.WordVectors` (GloVe, or word2vec
+These work on any :class:`~dlguide.data.text.WordVectors` (GloVe, or word2vec
 vectors trained in a chapter with :func:`train_word2vec`).
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_real, check_str, describe
-from dlguide.text.data import WordVectors
+from dlguide.data.text import WordVectors
 
 __all__ = ["analogy", "cosine", "nearest", "one_hot", "similarity_correlation", "train_word2vec"]
 

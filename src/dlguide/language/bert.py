@@ -1,6 +1,6 @@
 """BERT: the pretrained encoder, contextual word vectors, model sizes, masked language modelling.
 
-The encoder is all-MiniLM-L6-v2 (see :func:`dlguide.text.data.minilm_path`): a
+The encoder is all-MiniLM-L6-v2 (see :func:`dlguide.data.text.minilm_path`): a
 6-layer BERT with the bert-base-uncased vocabulary. It ships without a masked-LM
 head, so :func:`trained_mlm` trains one here, once, and caches it.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_int, check_real, check_str, describe
-from dlguide.text.data import minilm_path
+from dlguide.data.text import minilm_path
 
 __all__ = [
     "BERT_BASE",
@@ -258,7 +258,7 @@ def mlm_sentences(n_sentences: int, *, seed: int = 0) -> list[str]:
     >>> len(mlm_sentences(5)), mlm_sentences(3) == mlm_sentences(3)
     (5, True)
     """
-    from dlguide.text.data import load_vader_ratings
+    from dlguide.data.text import load_vader_ratings
 
     check_int("n_sentences", n_sentences, minimum=1)
     check_int("seed", seed, minimum=0)
@@ -339,7 +339,7 @@ def trained_mlm(
     encoder (the rest stay frozen, to keep training short on a CPU) on short review
     snippets, tweets and editorial sentences (the VADER ground truth), masking with
     :func:`mask_tokens`.
-    The result is cached (:mod:`dlguide.text.cache`), keyed on every argument.
+    The result is cached (:mod:`dlguide.book.modelcache`), keyed on every argument.
 
     Returns
     -------
@@ -351,7 +351,7 @@ def trained_mlm(
 
     from transformers import AutoTokenizer, BertForMaskedLM
 
-    from dlguide.text.cache import cached_folder
+    from dlguide.book.modelcache import cached_folder
 
     spec = {
         "steps": check_int("steps", steps, minimum=1),
@@ -369,7 +369,7 @@ def trained_mlm(
         "mlm-minilm",
         spec,
         lambda f: _train_mlm(f, **{k: spec[k] for k in list(spec)[:8]}),
-        code=("dlguide.text.bert", "dlguide.text.data"),  # training loop, masking, sentences
+        code=("dlguide.language.bert", "dlguide.data.text"),  # training loop, masking, sentences
     )
     quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(folder)

@@ -53,7 +53,7 @@ def transfer_model(base: Any, method: str, n_classes: int, make_model: Any = Non
 
     Examples
     --------
-    >>> from dlguide.cnn_models import torch_classic_cnn
+    >>> from dlguide.architectures.cnn import torch_classic_cnn
     >>> model = transfer_model(torch_classic_cnn(8), "feature extraction", 2)
     >>> [name for name, p in model.named_parameters() if p.requires_grad]
     ['output.weight', 'output.bias']
@@ -139,7 +139,7 @@ def learning_curve(
     Examples
     --------
     >>> import torch
-    >>> from dlguide.cnn_models import torch_classic_cnn
+    >>> from dlguide.architectures.cnn import torch_classic_cnn
     >>> _ = torch.manual_seed(0)
     >>> x = torch.rand(20, 1, 28, 28); y = np.arange(20) % 2
     >>> curve = learning_curve(torch_classic_cnn(3), x, y, x, y, [2], epochs=1)

@@ -46,7 +46,7 @@ def keras_classic_cnn(
 
     Keras expects images as ``(n, height, width, channels)`` and labels as class ids.
     ``augmentation``, a Keras layer (e.g. from
-    :func:`dlguide.augmentation.augmentation_layers`), is put in front of the first
+    :func:`dlguide.architectures.augmentation.augmentation_layers`), is put in front of the first
     convolution; it changes images only while the model trains.
 
     Examples

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_real, check_str, describe
-from dlguide.text.data import WordVectors, simple_tokens
+from dlguide.data.text import WordVectors, simple_tokens
 
 __all__ = [
     "METHODS",
@@ -343,7 +343,7 @@ def augment_texts(
 ) -> tuple[list[str], np.ndarray]:
     """Return the texts followed by ``copies`` augmented versions of each, with labels.
 
-    Each text is split into lower-case words (:func:`~dlguide.text.data.simple_tokens`);
+    Each text is split into lower-case words (:func:`~dlguide.data.text.simple_tokens`);
     an augmented copy is the changed words joined by spaces, with its text's label.
     As in EDA, ``alpha`` sets the strength: ``n = max(1, int(alpha * len(words)))``
     words are replaced, inserted or swapped, or each word is deleted with probability

@@ -157,7 +157,7 @@ def fit_tracked(
         ``"sgd"``, ``"momentum"`` (SGD, momentum 0.9), ``"rmsprop"`` or ``"adam"``,
         from ``torch.optim``.
     schedule, warmup
-        A learning-rate schedule from :data:`dlguide.optimizers.SCHEDULES`, applied
+        A learning-rate schedule from :data:`dlguide.foundations.optimizers.SCHEDULES`, applied
         at every step; ``warmup`` is its number of warm-up steps.
     weight_decay
         L2 weight decay, passed to the optimizer.
@@ -184,7 +184,7 @@ def fit_tracked(
     """
     import torch
 
-    from dlguide.optimizers import OPTIMIZERS, SCHEDULES, scheduled_lr
+    from dlguide.foundations.optimizers import OPTIMIZERS, SCHEDULES, scheduled_lr
     from dlguide.training import _check_model
 
     _check_model(model)

@@ -79,11 +79,11 @@ def start_chapter(name: str, *, seed: int = 0) -> None:
     Examples
     --------
     >>> start_chapter("demo")
-    >>> from dlguide.claims import current_chapter
+    >>> from dlguide.book.claims import current_chapter
     >>> current_chapter()
     'demo'
     """
-    from dlguide.claims import set_chapter
+    from dlguide.book.claims import set_chapter
     from dlguide.plotting import use_book_style
 
     set_chapter(name)

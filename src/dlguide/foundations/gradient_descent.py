@@ -4,7 +4,7 @@ Gradient descent repeats one step, ``w <- w - lr * gradient(w)``. On a surface
 of two parameters its path can be drawn, which shows what the learning rate
 does: too small and the path crawls, too large and it overshoots and diverges.
 
-:func:`train_mlp` trains the NumPy network of :mod:`dlguide.mlp` with the
+:func:`train_mlp` trains the NumPy network of :mod:`dlguide.foundations.mlp` with the
 gradients of its hand-written backward pass, on full batches or mini-batches,
 and records the loss after every step and every epoch and the time per epoch.
 """
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
-from dlguide.losses import cross_entropy
-from dlguide.mlp import MLP, backward, forward
+from dlguide.foundations.losses import cross_entropy
+from dlguide.foundations.mlp import MLP, backward, forward
 
 __all__ = ["TrainingRecord", "bowl", "descend", "train_mlp"]
 
@@ -102,7 +102,8 @@ def train_mlp(
     Parameters
     ----------
     net
-        A network from :func:`dlguide.mlp.init_mlp` whose last layer has one output per class.
+        A network from :func:`~dlguide.foundations.mlp.init_mlp` whose last layer has one
+        output per class.
     x, y
         Inputs ``(n, features)`` and integer labels ``(n,)``.
     lr, epochs
@@ -114,7 +115,7 @@ def train_mlp(
 
     Examples
     --------
-    >>> from dlguide.mlp import init_mlp
+    >>> from dlguide.foundations.mlp import init_mlp
     >>> x = np.array([[-1.0], [1.0]]); y = np.array([0, 1])
     >>> record = train_mlp(init_mlp([1, 2]), x, y, lr=1.0, epochs=20)
     >>> record.epoch_loss[-1] < record.epoch_loss[0]

@@ -7,7 +7,7 @@ same optimizer step and the copies stay identical.
 
 This module is both sides of that arrangement:
 
-* run as a script, ``python -m dlguide.distributed --out DIR``, it is one worker. It
+* run as a script, ``python -m dlguide.practice.distributed --out DIR``, it is one worker. It
   reads its rank, the number of ranks and where to meet the others from the
   environment variables that ``torchrun`` sets (``RANK``, ``WORLD_SIZE``,
   ``MASTER_ADDR``, ``MASTER_PORT``), so the same command runs under ``torchrun``
@@ -109,9 +109,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     (3, 32, 'gloo')
     """
     parser = argparse.ArgumentParser(
-        prog="python -m dlguide.distributed",
+        prog="python -m dlguide.practice.distributed",
         description="One data-parallel worker. Start it with torchrun, or with "
-        "dlguide.distributed.run_data_parallel; both set RANK, WORLD_SIZE, "
+        "dlguide.practice.distributed.run_data_parallel; both set RANK, WORLD_SIZE, "
         "MASTER_ADDR and MASTER_PORT.",
     )
     parser.add_argument("--out", type=Path, required=True, help="folder for rank<N>.pt reports")
@@ -125,9 +125,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run one worker: join the process group named by the environment, train, report.
 
-    This is what ``python -m dlguide.distributed`` and ``torchrun -m dlguide.distributed``
-    run; it needs the environment variables a launcher sets, so it has no doctest
-    (:func:`run_data_parallel` runs it).
+    This is what ``python -m dlguide.practice.distributed`` and
+    ``torchrun -m dlguide.practice.distributed`` run; it needs the environment variables a
+    launcher sets, so it has no doctest (:func:`run_data_parallel` runs it).
     """
     args = parse_args(argv)
     import torch
@@ -181,7 +181,7 @@ def run_data_parallel(
 ) -> DataParallelRun:
     """Start ``nprocs`` worker processes on this machine, as ``torchrun`` would; collect reports.
 
-    Each worker is ``python -m dlguide.distributed`` in a process of its own, with
+    Each worker is ``python -m dlguide.practice.distributed`` in a process of its own, with
     ``RANK``, ``WORLD_SIZE``, ``LOCAL_RANK``, ``MASTER_ADDR`` and ``MASTER_PORT`` set.
     Their output is captured; if any worker fails, its error output is raised.
 
@@ -209,7 +209,7 @@ def run_data_parallel(
         raise ValueError(f"timeout must be positive, got {timeout}")
     import torch
 
-    src = str(Path(__file__).resolve().parents[1])
+    src = str(Path(__file__).resolve().parents[2])
     base = dict(os.environ)
     base["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [base.get("PYTHONPATH")])])
     base.update(
@@ -218,7 +218,7 @@ def run_data_parallel(
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dlguide-ddp-") as folder:
         command = [
-            sys.executable, "-m", "dlguide.distributed", "--out", folder,
+            sys.executable, "-m", "dlguide.practice.distributed", "--out", folder,
             "--epochs", str(epochs), "--batch-size", str(batch_size), "--lr", repr(float(lr)),
         ]  # fmt: skip
         workers = [

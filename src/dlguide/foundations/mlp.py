@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_real, check_str, describe
-from dlguide.activations import ACTIVATIONS, activate, derivative
+from dlguide.foundations.activations import ACTIVATIONS, activate, derivative
 
 __all__ = [
     "MLP",
@@ -45,7 +45,7 @@ class MLP:
         One vector per layer, of shape ``(outputs,)``.
     activation
         The activation applied after every layer but the last (see
-        :data:`dlguide.activations.ACTIVATIONS`).
+        :data:`dlguide.foundations.activations.ACTIVATIONS`).
     """
 
     weights: list[np.ndarray]

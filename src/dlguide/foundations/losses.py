@@ -15,7 +15,7 @@ predicts:
 
 Every function returns ``(loss, gradient)``, the loss averaged over the batch
 and its gradient with respect to the predictions or logits, ready for
-:func:`dlguide.mlp.backward`. The tests check each against PyTorch.
+:func:`dlguide.foundations.mlp.backward`. The tests check each against PyTorch.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlguide._checks import check_array, check_same_length
-from dlguide.activations import activate
+from dlguide.foundations.activations import activate
 
 __all__ = ["binary_cross_entropy", "categorical_cross_entropy", "cross_entropy", "mse", "softmax"]
 

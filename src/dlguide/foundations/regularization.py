@@ -9,10 +9,10 @@ the ones the chapter on overfitting measures against one baseline:
   layers whose rate is a parameter;
 - :func:`weight_values` and :func:`weight_sparsity`, to see what an L1 or L2
   penalty (the ``l1`` and ``weight_decay`` knobs of
-  :func:`dlguide.workflow.fit_tracked`) does to the weights;
+  :func:`dlguide.foundations.workflow.fit_tracked`) does to the weights;
 - :func:`rotate_images`, :func:`augment_images` and :func:`augmenter`: random
   flips, rotations and transposes of a batch of image tensors, for the
-  ``augment`` hook of :func:`~dlguide.workflow.fit_tracked`;
+  ``augment`` hook of :func:`~dlguide.foundations.workflow.fit_tracked`;
 - :func:`results_markdown`, the comparison as one Markdown table.
 """
 
@@ -159,7 +159,7 @@ def weight_values(model: Any) -> np.ndarray:
     """Return every weight of ``model``'s weight matrices and kernels (not biases), flattened.
 
     These are the weights that the ``l1`` penalty of
-    :func:`dlguide.workflow.fit_tracked` acts on.
+    :func:`dlguide.foundations.workflow.fit_tracked` acts on.
 
     Examples
     --------
@@ -320,7 +320,7 @@ def augment_images(
 def augmenter(
     *, flip: bool = True, degrees: float = 0.0, transpose: bool = False
 ) -> Callable[[Any, Any], Any]:
-    """Return ``augment(batch, generator)`` for :func:`dlguide.workflow.fit_tracked`.
+    """Return ``augment(batch, generator)`` for :func:`dlguide.foundations.workflow.fit_tracked`.
 
     The settings are checked once, here; see :func:`augment_images` for their meaning.
 

@@ -63,7 +63,7 @@ def _versions() -> dict[str, str]:
 
 def _code_fingerprint(code: Sequence[str]) -> str | None:
     """Return a hash of the named modules' source files (None for no modules)."""
-    from dlguide.sphinxext import fingerprint  # the same hash that keys the chapters
+    from dlguide.book.sphinxext import fingerprint  # the same hash that keys the chapters
 
     if isinstance(code, str) or not isinstance(code, Sequence):
         raise TypeError(f"code must be a list or tuple of module names, got {describe(code)}")
@@ -101,7 +101,7 @@ def cache_key(name: str, spec: Mapping[str, Any], *, code: Sequence[str] = ()) -
     (True, True)
     >>> a == cache_key("demo", {"lr": 1e-3, "seed": 1})
     False
-    >>> a == cache_key("demo", {"lr": 1e-3, "seed": 0}, code=["dlguide.text.cache"])
+    >>> a == cache_key("demo", {"lr": 1e-3, "seed": 0}, code=["dlguide.book.modelcache"])
     False
     """
     check_str("name", name)

@@ -5,7 +5,7 @@ The book has no pretrained BERT sentiment model to download, so
 encoder on human-rated review snippets (VADER ground truth, mapped to 1 to 5
 stars) and saves a standard ``transformers`` model folder, which
 ``transformers.pipeline("text-classification", model=folder)`` loads like any
-model from a hub. It trains once and is cached (:mod:`dlguide.text.cache`).
+model from a hub. It trains once and is cached (:mod:`dlguide.book.modelcache`).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def sentiment_splits(
     >>> len(s.train), len(s.valid), len(s.test), sorted(s.train.columns)
     (100, 50, 50, ['domain', 'rating', 'stars', 'text'])
     """
-    from dlguide.text.data import load_vader_ratings
+    from dlguide.data.text import load_vader_ratings
 
     sizes = [check_int(n, v, minimum=1) for n, v in
              (("n_train", n_train), ("n_valid", n_valid), ("n_test", n_test))]  # fmt: skip
@@ -281,8 +281,8 @@ def train_text_classifier(
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from dlguide.text.bert import quiet_transformers
-    from dlguide.text.data import minilm_path
+    from dlguide.data.text import minilm_path
+    from dlguide.language.bert import quiet_transformers
 
     _check_folder(folder, allow_none=True)
     texts = _check_texts(texts)
@@ -355,8 +355,8 @@ def fine_tuned_sentiment(
     import hashlib
     import json
 
-    from dlguide.text.bert import quiet_transformers
-    from dlguide.text.cache import cached_folder
+    from dlguide.book.modelcache import cached_folder
+    from dlguide.language.bert import quiet_transformers
 
     n = check_int("n_train", n_train, minimum=10)
     epochs = check_int("epochs", epochs, minimum=1)
@@ -379,7 +379,7 @@ def fine_tuned_sentiment(
 
     # The training loop lives in this module; quiet_transformers and the encoder path in
     # bert and data. An edit to any of them retrains.
-    code = ("dlguide.text.sentiment", "dlguide.text.bert", "dlguide.text.data")
+    code = ("dlguide.language.sentiment", "dlguide.language.bert", "dlguide.data.text")
     return cached_folder("sentiment-stars-minilm", spec, build, code=code)
 
 
@@ -401,7 +401,7 @@ def classify(
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from dlguide.text.bert import quiet_transformers
+    from dlguide.language.bert import quiet_transformers
 
     _check_folder(folder)
     texts = _check_texts(texts)

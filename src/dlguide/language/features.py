@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_int, check_real, describe
-from dlguide.text.sentiment import _as_array, _check_texts
+from dlguide.language.sentiment import _as_array, _check_texts
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
 
@@ -33,7 +33,7 @@ def encode(texts: Sequence[str], *, batch_size: int = 64, max_length: int = 64) 
     """
     import torch
 
-    from dlguide.text.bert import load_encoder
+    from dlguide.language.bert import load_encoder
 
     items = _check_texts(texts)
     check_int("batch_size", batch_size, minimum=1)
@@ -74,7 +74,7 @@ def train_bag_of_pieces(
     """
     import torch
 
-    from dlguide.text.bert import load_encoder
+    from dlguide.language.bert import load_encoder
 
     items = _check_texts(texts)
     y = _as_array("labels", labels, ndim=1, kind="integer")

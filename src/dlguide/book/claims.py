@@ -189,7 +189,7 @@ def claim(
     >>> claim("accuracy", 0.85, at_least=0.9, glue=False)
     Traceback (most recent call last):
     ...
-    dlguide.claims.ClaimError: claim 'accuracy' ... does not hold: value 0.85 is not >= 0.9
+    dlguide.book.claims.ClaimError: claim 'accuracy' ... does not hold: value 0.85 is not >= 0.9
     """
     name = _check_name(name)
     number = check_real("value", value)
@@ -261,10 +261,10 @@ def claim_order(
     --------
     >>> claim_order("gain", ("deep", 0.93), ("shallow", 0.81), fmt=".0pp", glue=False)
     12 percentage points
-    >>> claim_order("gain", ("deep", 0.80), ("shallow", 0.81), glue=False)
+    >>> claim_order("gain", ("deep", 0.80), ("flat", 0.81), glue=False)
     Traceback (most recent call last):
     ...
-    dlguide.claims.ClaimError: claim 'gain' ... deep (0.8) is not greater than shallow (0.81) + 0
+    dlguide.book.claims.ClaimError: claim 'gain' ... deep (0.8) is not greater than flat (0.81) + 0
     """
     name = _check_name(name)
     pairs = []

@@ -1,6 +1,6 @@
 """The book's Sphinx extension: self-contained, quiet kernels and a cache that cannot lie.
 
-Add ``"dlguide.sphinxext"`` to ``extensions`` after ``"myst_nb"``. It does two things.
+Add ``"dlguide.book.sphinxext"`` to ``extensions`` after ``"myst_nb"``. It does two things.
 
 1. **Kernels.** Before anything executes, it points every cache the kernels would
    write under the home folder (Keras, IPython, matplotlib, Hugging Face, torch)
@@ -122,14 +122,14 @@ def _kernel_environment(app: Any, config: Any) -> None:
     profile = folders["IPYTHONDIR"] / "profile_default"
     (profile / "startup").mkdir(parents=True, exist_ok=True)
     (profile / "ipython_kernel_config.py").write_text(
-        "# Written by dlguide.sphinxext for the book's kernels.\n"
+        "# Written by dlguide.book.sphinxext for the book's kernels.\n"
         "c.IPKernelApp.log_level = 'ERROR'\n"
         "c.Application.log_level = 'ERROR'\n"
         "c.InlineBackend.figure_formats = {'png'}\n"
         "c.InlineBackend.rc = {}\n"
     )
     (profile / "startup" / "00-dlguide-quiet.py").write_text(
-        "# Written by dlguide.sphinxext: drop known, harmless noise from cell outputs.\n"
+        "# Written by dlguide.book.sphinxext: drop known, harmless noise from cell outputs.\n"
         "import warnings\n"
         "warnings.filterwarnings('ignore', message='IProgress not found')\n"
     )
@@ -140,7 +140,7 @@ def _current_fingerprint(app: Any) -> str:
     if getattr(app, "_dlguide_fingerprint", None) is None:
         configured = app.config.dlguide_fingerprint_sources
         if configured is None:
-            configured = [Path(__file__).parent]
+            configured = [Path(__file__).parents[1]]  # the whole dlguide package
         app._dlguide_fingerprint = fingerprint([Path(app.confdir, p) for p in configured])
     return app._dlguide_fingerprint
 
@@ -173,7 +173,7 @@ def _add_fingerprint_cell(app: Any, docname: str, source: list[str]) -> None:
         "```{code-cell} ipython3\n"
         ":tags: [remove-cell]\n\n"
         f"# Build fingerprint {current}\n"
-        "# (dlguide's source and the installed packages; added by dlguide.sphinxext so that\n"
+        "# (dlguide's source and the installed packages; added by dlguide.book.sphinxext so that\n"
         "# this chapter re-executes when either changes)\n"
         "```\n\n"
     )

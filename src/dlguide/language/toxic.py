@@ -414,7 +414,7 @@ def distillation_data() -> Any:
     raw scores of the Jigsaw-trained network (:func:`toxicity_scores`), so a model
     trained on them learns to imitate that network (distillation). Scoring takes
     tens of seconds, so the scores are computed once and kept in the model cache
-    (:mod:`dlguide.text.cache`), keyed on the texts and the weights.
+    (:mod:`dlguide.book.modelcache`), keyed on the texts and the weights.
 
     Returns
     -------
@@ -433,8 +433,8 @@ def distillation_data() -> Any:
 
     import pandas as pd
 
-    from dlguide.text.cache import cached_folder
-    from dlguide.text.data import load_rotten_tomatoes, load_vader_ratings
+    from dlguide.book.modelcache import cached_folder
+    from dlguide.data.text import load_rotten_tomatoes, load_vader_ratings
 
     vader = load_vader_ratings("all")
     frame = pd.concat(
@@ -457,7 +457,7 @@ def distillation_data() -> Any:
         np.save(folder / "scores.npy", toxicity_scores(texts))
 
     # The ported network and its tokenizer live in this module: an edit to it rescores.
-    folder = cached_folder("jigsaw-teacher-scores", spec, build, code=("dlguide.text.toxic",))
+    folder = cached_folder("jigsaw-teacher-scores", spec, build, code=("dlguide.language.toxic",))
     scores = np.load(folder / "scores.npy")
     for k, label in enumerate(TOXIC_LABELS):
         frame[label] = scores[:, k]
@@ -513,8 +513,8 @@ def _wordpiece_tokenizer() -> Any:
     """The bert-base-uncased WordPiece tokenizer that ships with the offline MiniLM encoder."""
     from transformers import AutoTokenizer
 
-    from dlguide.text.bert import quiet_transformers
-    from dlguide.text.data import minilm_path
+    from dlguide.data.text import minilm_path
+    from dlguide.language.bert import quiet_transformers
 
     quiet_transformers()
     return AutoTokenizer.from_pretrained(minilm_path())

@@ -1,0 +1,44 @@
+"""Figures in the book's style: import every helper from here.
+
+- :mod:`dlguide.plotting.charts` -- figures, line and bar charts, image grids, curves, heat maps
+- :mod:`dlguide.plotting.diagrams` -- diagrams that one chapter draws (nested regions,
+  decision regions, a computation graph, probability panels)
+- the style itself is :mod:`dlguide.book.style` (the style file ``dlguide.mplstyle``)
+
+Chapters make figures with these helpers and hand them to :func:`glue_figure`, which
+glues the figure for a ``{glue:figure}`` directive (with a caption and alt text) and
+closes it, so it is not shown twice.
+"""
+
+from dlguide.book.style import PALETTE, use_book_style
+from dlguide.plotting.charts import (
+    bar_chart,
+    confusion_heatmap,
+    curve_chart,
+    glue_figure,
+    image_grid,
+    line_chart,
+    new_figure,
+)
+from dlguide.plotting.diagrams import (
+    decision_regions,
+    graph_diagram,
+    nested_regions,
+    probability_panels,
+)
+
+__all__ = [
+    "PALETTE",
+    "bar_chart",
+    "confusion_heatmap",
+    "curve_chart",
+    "decision_regions",
+    "glue_figure",
+    "graph_diagram",
+    "image_grid",
+    "line_chart",
+    "nested_regions",
+    "new_figure",
+    "probability_panels",
+    "use_book_style",
+]
