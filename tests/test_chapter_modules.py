@@ -12,7 +12,9 @@ CHAPTERS = sorted(p for p in DOCS.glob("*/*.md") if p.parent.name != "reference"
 
 NOTE = "The code for this"  # chapter (or, on the about pages, page) is in ...
 _CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
-_IMPORT = re.compile(r"^\s*(?:from\s+(dlguide(?:\.\w+)+)\s+import|import\s+(dlguide(?:\.\w+)+))", re.M)
+_IMPORT = re.compile(
+    r"^\s*(?:from\s+(dlguide(?:\.\w+)+)\s+import|import\s+(dlguide(?:\.\w+)+))", re.M
+)
 _NAMED = re.compile(r"\{py:mod\}`(dlguide(?:\.\w+)*)`")
 
 
