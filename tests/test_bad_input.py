@@ -243,7 +243,7 @@ VALID: dict[str, Callable[[], Any]] = {
     "test_fraction": lambda: 0.2,
     "seed": lambda: 0,
     "packages": lambda: ("numpy",),
-    "sources": lambda: [Path(dlguide.__file__).parent / "claims.py"],
+    "sources": lambda: [Path(dlguide.__file__).parent / "book" / "claims.py"],
     "n_classes": lambda: 10,
     "model": _cnn,
     "x": _tensor,

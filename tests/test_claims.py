@@ -42,7 +42,7 @@ class TestChapter:
             set_chapter("")
 
     def test_no_chapter_set_is_named_in_errors(self):
-        from dlguide import claims as module
+        from dlguide.book import claims as module
 
         module._state["chapter"] = None
         with pytest.raises(ClaimError, match=r"claim 'acc' in chapter '\(no chapter set\)'"):
