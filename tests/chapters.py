@@ -18,6 +18,7 @@ options, labels, ``%`` comments and link definitions.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -242,3 +243,121 @@ def read_page(path: Path) -> Page:
 
 def page_id(path: Path) -> str:
     return path.relative_to(DOCS).as_posix()
+
+
+# --- the claims a page's code cells make ---------------------------------------------------
+
+
+BOUNDS = ("at_least", "at_most", "above", "below", "near", "tol", "margin")
+_DIFFERENCE_WORDS = re.compile(r"gap|gain|diff|lead|delta|margin", re.IGNORECASE)
+_UNWRAP = {"abs", "float", "int", "round", "item", "fabs", "absolute"}
+
+
+@dataclass
+class ClaimCall:
+    """One ``claim(...)`` or ``claim_order(...)`` call found in a code cell."""
+
+    kind: str  # "claim" or "claim_order"
+    name: str  # the key, or a regular expression for an f-string key
+    pattern: bool  # True when ``name`` is a regular expression
+    line: int  # line in the page
+    values: list[ast.expr]  # the value (claim) or the two values (claim_order)
+    bounds: dict[str, ast.expr]
+    source: str
+
+    def matches(self, key: str) -> bool:
+        return bool(re.fullmatch(self.name, key)) if self.pattern else self.name == key
+
+
+def _unwrap(node: ast.expr) -> ast.expr:
+    """``abs(a - b)``, ``float(x)``, ``(a - b).item()`` -> the expression inside."""
+    while isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name not in _UNWRAP:
+            break
+        if node.args:
+            node = node.args[0]
+        elif isinstance(func, ast.Attribute):
+            node = func.value
+        else:
+            break
+    return node
+
+
+def is_difference(call: ClaimCall) -> bool:
+    """Whether a ``claim`` checks a difference (or a ratio) of two results.
+
+    The rule: the value expression, once ``abs``/``float``/``round``/``.item()`` are
+    unwrapped, is a subtraction ``a - b`` or a ratio ``a / b``; or the claim's name or
+    the value's variable name contains gap, gain, diff, lead, delta or margin.
+    """
+    if call.kind == "claim_order":
+        return True
+    value = _unwrap(call.values[0])
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub | ast.Div):
+        return True
+    names = [call.name] + [n.id for n in ast.walk(value) if isinstance(n, ast.Name)]
+    names += [n.attr for n in ast.walk(value) if isinstance(n, ast.Attribute)]
+    return any(_DIFFERENCE_WORDS.search(n) for n in names)
+
+
+def _key_of(node: ast.expr) -> tuple[str, bool] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value, False
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                out.append(re.escape(str(value.value)))
+            else:
+                out.append(".+")
+        return "".join(out), True
+    return None
+
+
+def claim_calls(page: Page) -> list[ClaimCall]:
+    """Every ``claim``/``claim_order`` call in the page's code cells, in order."""
+    found = []
+    for start, source in page.code_cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        lines = source.split("\n")
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            fname = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if fname not in ("claim", "claim_order") or not node.args:
+                continue
+            key = _key_of(node.args[0])
+            if key is None:
+                continue
+            kw = {k.arg: k.value for k in node.keywords if k.arg}
+            if fname == "claim":
+                value = node.args[1] if len(node.args) > 1 else kw.get("value")
+                values = [value] if value is not None else []
+            else:
+                pairs = list(node.args[1:3]) or [kw.get("higher"), kw.get("lower")]
+                values = [
+                    p.elts[1] if isinstance(p, ast.Tuple) and len(p.elts) == 2 else p
+                    for p in pairs
+                    if p is not None
+                ]
+            if not values:
+                continue
+            text = "\n".join(lines[node.lineno - 1 : node.end_lineno]).strip()
+            found.append(
+                ClaimCall(
+                    fname, key[0], key[1], start + node.lineno - 1, values,
+                    {k: v for k, v in kw.items() if k in BOUNDS}, text,
+                )
+            )  # fmt: skip
+    return sorted(found, key=lambda c: c.line)
+
+
+def checked_comparison_keys(page: Page) -> list[ClaimCall]:
+    """The claims of the page that check an order or a difference (see :func:`is_difference`)."""
+    return [c for c in claim_calls(page) if is_difference(c)]
