@@ -221,9 +221,13 @@ def _walk(text: str, offset: int, page: Page) -> None:
                 page.blocks.append(Block("title", start, _inline_parts(title, start)))
             if "alt" in options:
                 alt = _parser().parseInline(options["alt"])[0]
-                line = start + 1 + next(
-                    i for i, ln in enumerate(token.content.split("\n")) if ":alt:" in ln
-                ) if ":alt:" in token.content else start
+                line = (
+                    start
+                    + 1
+                    + next(i for i, ln in enumerate(token.content.split("\n")) if ":alt:" in ln)
+                    if ":alt:" in token.content
+                    else start
+                )
                 page.blocks.append(Block("alt", line, _inline_parts(alt, line)))
             _walk(body, start + skip, page)
 

@@ -36,6 +36,7 @@ COMPARATIVE = re.compile(
     re.IGNORECASE,
 )
 MARKER = re.compile(r"<!--\s*not-a-result:\s*(?P<reason>.*?)\s*-->", re.DOTALL)
+_HOW_IT_WORKS = re.compile(r"\bhow\b(?:\s+\w+){1,4}\s+works\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z({*`\[])")
 
 
@@ -72,7 +73,7 @@ def unchecked_comparisons(page: Page) -> list[tuple[int, str, str]]:
     """``(line, word, sentence)`` for comparative wording in paragraphs with no checked claim."""
     checks = checked_comparison_keys(page)
     marked_lines = set()
-    for first, last, text in page.comments:
+    for _first, last, text in page.comments:
         if _has_marker([text]):
             marked_lines.add(last + 1)  # the paragraph that starts on the next line
     found = []
@@ -86,6 +87,8 @@ def unchecked_comparisons(page: Page) -> list[tuple[int, str, str]]:
         for line, sentence in _sentences(block):
             prose = re.sub(r"\{[^}]+\}`[^`]*`|`code`|\$math\$", " ", sentence)
             match = COMPARATIVE.search(prose)
+            if match and _HOW_IT_WORKS.search(prose) and match.group(0).lower() == "works":
+                continue  # "how deep learning works" describes, it does not compare
             if match:
                 found.append((line, match.group(0), sentence))
     return found
@@ -151,6 +154,7 @@ class TestDetector:
             "The idea works in general <!-- not-a-result: a general fact, not a measurement -->.",
             "<!-- not-a-result: a general statement about the field -->\nDepth helps images.",
             "`faster` in code and {term}`better than` in a role are not prose.",
+            "Readers who want to understand how deep learning works.",
             "```python\nthe CNN beats the MLP\n```",
         ],
     )

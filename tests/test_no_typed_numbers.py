@@ -47,9 +47,13 @@ def direct_glue(source: str) -> list[int]:
         ]
     lines = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "myst_nb" for a in node.names):
-            lines.add(node.lineno)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "myst_nb":
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+        else:
+            modules = []
+        if any(m.split(".")[0] == "myst_nb" for m in modules):
             lines.add(node.lineno)
         elif isinstance(node, ast.Call):
             func = node.func
