@@ -19,6 +19,7 @@ read; headings, titles, alt text and table cells are not.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from chapters import PAGES, Block, Page, checked_comparison_keys, page_id, read, read_page
@@ -69,8 +70,24 @@ def _sentences(block: Block) -> list[tuple[int, str]]:
     return out
 
 
-def unchecked_comparisons(page: Page) -> list[tuple[int, str, str]]:
-    """``(line, word, sentence)`` for comparative wording in paragraphs with no checked claim."""
+def _checked(key: str, checks: list, path: Path | None) -> bool:
+    """Whether glue ``key`` pastes a checked comparison: of this page, or ``doc::key``."""
+    doc, sep, name = key.partition("::")
+    if not sep:
+        return any(c.matches(key) for c in checks)
+    if path is None:
+        return False
+    other = (path.parent / doc).with_suffix(".md")
+    if not other.exists():
+        return False
+    return any(c.matches(name) for c in checked_comparison_keys(read_page(other.resolve())))
+
+
+def unchecked_comparisons(page: Page, path: Path | None = None) -> list[tuple[int, str, str]]:
+    """``(line, word, sentence)`` for comparative wording in paragraphs with no checked claim.
+
+    ``path`` (the page's file) resolves glue from other pages, ``{glue}`../part/page::key```.
+    """
     checks = checked_comparison_keys(page)
     marked_lines = set()
     for _first, last, text in page.comments:
@@ -82,7 +99,7 @@ def unchecked_comparisons(page: Page) -> list[tuple[int, str, str]]:
             continue
         if block.line in marked_lines or _has_marker(block.comments()):
             continue
-        if any(c.matches(key) for key in block.glue_keys() for c in checks):
+        if any(_checked(key, checks, path) for key in block.glue_keys()):
             continue
         for line, sentence in _sentences(block):
             prose = re.sub(r"\{[^}]+\}`[^`]*`|`code`|\$math\$", " ", sentence)
@@ -96,7 +113,7 @@ def unchecked_comparisons(page: Page) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_comparisons_in_words_are_checked(page):
-    found = unchecked_comparisons(read_page(page))
+    found = unchecked_comparisons(read_page(page), page)
     report = "\n".join(f"  docs/{page_id(page)}:{n}: [{w}] {s}" for n, w, s in found)
     assert not found, (
         "comparative wording about results in a paragraph that glues no checked "
@@ -168,6 +185,15 @@ class TestDetector:
         text = CELL + "One sentence first.\nThen the CNN\nbeats the MLP. Last one.\n"
         line = text.split("\n").index("Then the CNN") + 1
         assert unchecked_comparisons(read(text)) == [(line, "beats", "Then the CNN beats the MLP.")]
+
+    def test_glue_from_another_page_counts_when_that_page_checks_it(self, tmp_path):
+        (tmp_path / "other.md").write_text(CELL)
+        page = tmp_path / "page.md"
+        checked = "The CNN beats the MLP ({glue}`other::cnn-lead`).\n"
+        unchecked = "The CNN beats the MLP ({glue}`other::acc`).\n"
+        assert unchecked_comparisons(read(checked), page) == []
+        assert unchecked_comparisons(read(unchecked), page)
+        assert unchecked_comparisons(read(checked))  # without the page's path: unresolved
 
     def test_a_marker_covers_only_its_own_paragraph(self):
         text = CELL + (
