@@ -1,0 +1,1 @@
+"""Code for Part II of the book, convolutional and sequence architectures."""
