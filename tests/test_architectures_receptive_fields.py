@@ -76,6 +76,7 @@ def test_top_patches_crop_the_strongest_unit():
     assert list(found.indices) == [1, 2]
     np.testing.assert_allclose(found.activations, [9.0, 1.0])
     np.testing.assert_array_equal(found.patches[0], np.ones((3, 3)))
+    assert tuple(found.corners[0]) == (4, 5)
 
 
 def test_top_patches_pad_beyond_the_border():
@@ -85,7 +86,9 @@ def test_top_patches_pad_beyond_the_border():
         model[0].weight[0, 0, 1, 1] = 1.0  # responds to the centre pixel only
     images = torch.zeros(1, 1, 5, 5)
     images[0, 0, 0, 0] = 1.0
-    patch = top_patches(model, images, "0", n=1).patches[0]
+    found = top_patches(model, images, "0", n=1)
+    patch = found.patches[0]
+    assert tuple(found.corners[0]) == (-1, -1)
     expected = np.zeros((3, 3))
     expected[1, 1] = 1.0  # the corner pixel, with a frame of padding zeros above and left
     np.testing.assert_array_equal(patch, expected)

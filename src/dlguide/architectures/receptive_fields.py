@@ -40,12 +40,17 @@ class Field(NamedTuple):
 
 
 class TopPatches(NamedTuple):
-    """What :func:`top_patches` returns, strongest response first."""
+    """What :func:`top_patches` returns, strongest response first.
+
+    ``corners`` holds the (row, column) of each patch's top-left pixel in its image
+    (negative where the field starts in the padding).
+    """
 
     channel: int
     indices: np.ndarray
     activations: np.ndarray
     patches: np.ndarray
+    corners: np.ndarray
 
 
 def _square(name: str, value: Any) -> int:
@@ -230,9 +235,10 @@ def top_patches(
     size, jump, start = fields[layer]
     pad = size
     padded = np.pad(images[:, 0].numpy(), ((0, 0), (pad, pad), (pad, pad)))
-    patches = []
+    patches, corners = [], []
     for i in indices:
         row, col = divmod(int(responses[i].argmax()), maps.shape[-1])
-        top, left = start + row * jump + pad, start + col * jump + pad
-        patches.append(padded[i, top : top + size, left : left + size])
-    return TopPatches(channel, indices, best[indices], np.stack(patches))
+        top, left = start + row * jump, start + col * jump
+        corners.append((top, left))
+        patches.append(padded[i, top + pad : top + pad + size, left + pad : left + pad + size])
+    return TopPatches(channel, indices, best[indices], np.stack(patches), np.array(corners))
