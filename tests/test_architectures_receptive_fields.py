@@ -26,7 +26,9 @@ def _grad_extent_of_trained_unit(model, layer, side=28):
     h[0, :, rows // 2, cols // 2].sum().backward()
     nonzero = image.grad[0, 0].abs() > 0
     used = torch.nonzero(nonzero)
-    return int(used[:, 0].max() - used[:, 0].min() + 1), int(used[:, 1].max() - used[:, 1].min() + 1)
+    return int(used[:, 0].max() - used[:, 0].min() + 1), int(
+        used[:, 1].max() - used[:, 1].min() + 1
+    )
 
 
 def test_classic_cnn_fields_by_hand():
@@ -97,7 +99,7 @@ def test_top_patches_pad_beyond_the_border():
 def test_bad_input():
     model = torch_classic_cnn()
     images = torch.rand(4, 1, 28, 28)
-    with pytest.raises(TypeError, match="torch.nn.Sequential"):
+    with pytest.raises(TypeError, match=r"torch\.nn\.Sequential"):
         receptive_fields(nn.Linear(2, 2))
     with pytest.raises(ValueError, match="no Conv2d"):
         receptive_fields(nn.Sequential(nn.Linear(2, 2)))
@@ -111,9 +113,9 @@ def test_bad_input():
         gradient_extent(model, "conv3", side=18)
     with pytest.raises(TypeError, match="side must be an integer"):
         gradient_extent(model, "conv3", side=2.5)
-    with pytest.raises(TypeError, match="4-D float"):
+    with pytest.raises(TypeError, match=r"4-D float"):
         top_patches(model, images.numpy(), "conv1")
-    with pytest.raises(TypeError, match="4-D float"):
+    with pytest.raises(TypeError, match=r"4-D float"):
         top_patches(model, images[0], "conv1")
     with pytest.raises(ValueError, match="empty"):
         top_patches(model, images[:0], "conv1")

@@ -228,7 +228,9 @@ def top_patches(
         channel = int(maps.max(axis=(0, 2, 3)).argmax())
     channel = check_int("channel", channel, minimum=0)
     if channel >= maps.shape[1]:
-        raise ValueError(f"channel must be below {maps.shape[1]} for layer {layer!r}, got {channel}")
+        raise ValueError(
+            f"channel must be below {maps.shape[1]} for layer {layer!r}, got {channel}"
+        )
     responses = maps[:, channel].reshape(len(maps), -1)
     best = responses.max(axis=1)
     indices = np.argsort(-best, kind="stable")[:n]
