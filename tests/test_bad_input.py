@@ -326,6 +326,16 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "top": lambda: 2,
     },
     "dlguide.cnn_models.feature_maps": {"model": _classic_cnn, "image": lambda: _tensor()[0]},
+    "dlguide.architectures.receptive_fields.receptive_fields": {"model": _classic_cnn},
+    "dlguide.architectures.receptive_fields.gradient_extent": {
+        "model": _classic_cnn,
+        "layer": lambda: "conv2",
+    },
+    "dlguide.architectures.receptive_fields.top_patches": {
+        "model": _classic_cnn,
+        "images": _tensor,
+        "layer": lambda: "conv2",
+    },
     "dlguide.cnn_models.keras_classic_cnn": {"n_classes": lambda: 3},
     "dlguide.cnn_models.torch_classic_cnn": {"n_classes": lambda: 3, "image_size": lambda: 28},
     "dlguide.convolution.conv_output_size": {
