@@ -339,6 +339,16 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "n_classes": lambda: 3,
         "image_size": lambda: 28,
     },
+    "dlguide.architectures.receptive_fields.receptive_fields": {"model": _classic_cnn},
+    "dlguide.architectures.receptive_fields.gradient_extent": {
+        "model": _classic_cnn,
+        "layer": lambda: "conv2",
+    },
+    "dlguide.architectures.receptive_fields.top_patches": {
+        "model": _classic_cnn,
+        "images": _tensor,
+        "layer": lambda: "conv2",
+    },
     "dlguide.architectures.convolution.conv_output_size": {
         "size": lambda: 28,
         "kernel": lambda: 3,
