@@ -94,7 +94,7 @@ def receptive_fields(model: Any) -> dict[str, Field]:
 
     Examples
     --------
-    >>> from dlguide.cnn_models import torch_classic_cnn
+    >>> from dlguide.architectures.cnn import torch_classic_cnn
     >>> {name: f.size for name, f in receptive_fields(torch_classic_cnn()).items()}
     {'conv1': 3, 'pool1': 4, 'conv2': 8, 'pool2': 10, 'conv3': 18}
     """
@@ -130,7 +130,7 @@ def gradient_extent(model: Any, layer: str, *, side: int = 64) -> int:
 
     Examples
     --------
-    >>> from dlguide.cnn_models import torch_classic_cnn
+    >>> from dlguide.architectures.cnn import torch_classic_cnn
     >>> gradient_extent(torch_classic_cnn(), "conv3")
     18
     """
@@ -179,7 +179,7 @@ def top_patches(
     ----------
     model
         A ``torch.nn.Sequential`` of 2-D layers, e.g. from
-        :func:`dlguide.cnn_models.torch_classic_cnn`.
+        :func:`dlguide.architectures.cnn.torch_classic_cnn`.
     images
         A float tensor ``(n_images, channels, height, width)``.
     layer
@@ -193,7 +193,7 @@ def top_patches(
     Examples
     --------
     >>> import torch
-    >>> from dlguide.cnn_models import torch_classic_cnn
+    >>> from dlguide.architectures.cnn import torch_classic_cnn
     >>> _ = torch.manual_seed(0)
     >>> found = top_patches(torch_classic_cnn(), torch.rand(20, 1, 28, 28), "conv2", n=3)
     >>> found.patches.shape

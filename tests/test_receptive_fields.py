@@ -11,7 +11,7 @@ from dlguide.architectures.receptive_fields import (
     receptive_fields,
     top_patches,
 )
-from dlguide.cnn_models import torch_classic_cnn
+from dlguide.architectures.cnn import torch_classic_cnn
 
 
 def _grad_extent_of_trained_unit(model, layer, side=28):
