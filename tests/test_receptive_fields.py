@@ -5,13 +5,13 @@ import pytest
 import torch
 from torch import nn
 
+from dlguide.architectures.cnn import torch_classic_cnn
 from dlguide.architectures.receptive_fields import (
     Field,
     gradient_extent,
     receptive_fields,
     top_patches,
 )
-from dlguide.architectures.cnn import torch_classic_cnn
 
 
 def _grad_extent_of_trained_unit(model, layer, side=28):

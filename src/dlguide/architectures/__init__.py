@@ -2,7 +2,7 @@
 
 - :mod:`dlguide.architectures.convolution` -- convolution by hand: filters, stride, padding, pooling
 - :mod:`dlguide.architectures.cnn` -- the classic small CNN in Keras and PyTorch, feature maps
-- :mod:`dlguide.architectures.receptive_fields` -- receptive fields, and the patches that excite a channel
+- :mod:`dlguide.architectures.receptive_fields` -- receptive fields; patches that excite a channel
 - :mod:`dlguide.architectures.augmentation` -- Keras augmentation layers, confusion pairs
 - :mod:`dlguide.architectures.transfer` -- feature extraction, fine-tuning, learning curves
 - :mod:`dlguide.architectures.sequences` -- recurrent character models and gradients in time
