@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
-import re
+import ast
 from pathlib import Path
 
 import pytest
+from chapters import DOCS, Page, read
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 CHAPTERS = sorted(p for p in DOCS.glob("*/*.md") if p.parent.name != "reference")
 
 NOTE = "The code for this"  # chapter (or, on the about pages, page) is in ...
-_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
-_IMPORT = re.compile(
-    r"^\s*(?:from\s+(dlguide(?:\.\w+)+)\s+import|import\s+(dlguide(?:\.\w+)+))", re.M
-)
-_NAMED = re.compile(r"\{py:mod\}`(dlguide(?:\.\w+)*)`")
 
 
-def imported_modules(text: str) -> set[str]:
-    """The dlguide modules (not the package itself) that the code cells of ``text`` import."""
+def _imports(source: str) -> set[str]:
+    """The dlguide modules (not the package itself) that one code cell imports."""
     found = set()
-    for cell in _CELL.findall(text):
-        for match in _IMPORT.finditer(cell):
-            found.add(match.group(1) or match.group(2))
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found.update(n for n in names if n.startswith("dlguide."))
     return found
 
 
-def named_modules(text: str) -> set[str] | None:
+def imported_modules(text: str | Page) -> set[str]:
+    """The dlguide modules (not the package itself) that the code cells of ``text`` import."""
+    page = read(text) if isinstance(text, str) else text
+    return set().union(*(_imports(source) for _, source in page.code_cells))
+
+
+def named_modules(text: str | Page) -> set[str] | None:
     """The modules the chapter's "code for this chapter" note links, or None without a note."""
-    for paragraph in text.split("\n\n"):
-        if paragraph.lstrip().startswith(NOTE):
-            return set(_NAMED.findall(paragraph))
+    page = read(text) if isinstance(text, str) else text
+    for block in page.blocks:
+        if block.text().lstrip().startswith(NOTE):
+            return {p.content for p in block.parts if p.kind == "role" and p.role == "py:mod"}
     return None
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_chapter_names_the_modules_it_imports(chapter: Path) -> None:
-    text = chapter.read_text(encoding="utf-8")
-    used = imported_modules(text)
-    named = named_modules(text)
+    page = read(chapter.read_text(encoding="utf-8"))
+    used = imported_modules(page)
+    named = named_modules(page)
     if not used:
         assert named is None, f"{chapter.name} names modules but imports none from dlguide"
         return
