@@ -6,6 +6,12 @@
     nox -s serve    serve the built site on http://127.0.0.1:8000
     nox -s site     test the built site in headless chromium (every page; needs nox -s docs)
     nox -s bench    time clean and incremental builds; writes docs/about/benchmark.json
+    nox -s clear-models   empty the trained-model cache (~/.cache/dlguide/models)
+
+The docs build executes the chapters whose code (or the dlguide modules they import)
+changed, as many at a time as the machine has cores (DLGUIDE_JOBS=1 for one at a
+time). Trained models are kept in ~/.cache/dlguide/models ($XDG_CACHE_HOME, or
+$DLGUIDE_MODEL_CACHE, decide where), so a clean build does not retrain them.
 
 docs and tests share one environment, .nox/book (about 2 GB, two minutes to
 install). It is made once and reinstalled only when pyproject.toml,
@@ -160,6 +166,20 @@ def bench(session: nox.Session) -> None:
     _npm_assets(session)
     env.pop("MPLBACKEND")
     session.run(str(BOOK_ENV / "bin" / "python"), "tools/bench.py", env=env, external=True)
+
+
+@nox.session(name="clear-models", python=False)
+def clear_models(session: nox.Session) -> None:
+    """Empty the trained-model cache, so that the next build trains every model again."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from dlguide.book.modelcache import default_model_cache_dir
+
+    folder = default_model_cache_dir()
+    if folder.is_dir():
+        shutil.rmtree(folder)
+        session.log(f"removed {folder}")
+    else:
+        session.log(f"nothing to remove: {folder} does not exist")
 
 
 @nox.session(python=False)

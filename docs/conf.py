@@ -29,7 +29,12 @@ myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath", "deflist", "su
 myst_heading_anchors = 3
 
 nb_execution_mode = "cache"  # jupyter-cache under _build/.jupyter_cache
-nb_execution_timeout = 300  # seconds per cell
+# Chapters execute in parallel before Sphinx reads them (dlguide.book.sphinxext), as many
+# at a time as the machine has cores; DLGUIDE_JOBS=1 runs them one by one.
+dlguide_execution_jobs = None
+nb_execution_timeout = (
+    600  # seconds per cell: a guard against a hung cell, with room for a busy machine
+)
 nb_execution_raise_on_error = True  # a cell that raises fails the build
 nb_execution_show_tb = True  # ...and the traceback is printed in the build log
 nb_output_stderr = "warn"  # anything on stderr becomes a warning, and -W makes it an error
@@ -198,6 +203,8 @@ def _downloads_with_outputs(app, exception):
     import nbformat
     from jupyter_cache import get_cache
 
+    from dlguide.book.sphinxext import is_build_cell
+
     cache = get_cache(str(Path(app.outdir).parent / ".jupyter_cache"))
     for target in sorted((Path(app.outdir) / "_sources").rglob("*.ipynb")):
         notebook = nbformat.read(target, as_version=4)
@@ -205,9 +212,7 @@ def _downloads_with_outputs(app, exception):
             _, notebook = cache.merge_match_into_notebook(notebook)
         except KeyError:
             continue  # not executed through the cache
-        notebook.cells = [
-            cell for cell in notebook.cells if not cell.source.startswith("# Build fingerprint")
-        ]
+        notebook.cells = [cell for cell in notebook.cells if not is_build_cell(cell.source)]
         nbformat.write(notebook, target)
 
 

@@ -18,6 +18,7 @@ import importlib
 import inspect
 import math
 import pkgutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +35,10 @@ SKIP = {
     "dlguide.book.style.use_book_style": "takes no arguments",
     "dlguide.data.sources.sources_table": "takes no arguments",
     "dlguide.book.sphinxext.setup": "takes Sphinx's application object; real builds test it",
+    "dlguide.book.execute.run_parallel": (
+        "starts kernels; real builds test it (tests/test_sphinxext.py), and its chapters "
+        "come from the extension, never from a user"
+    ),
     "dlguide.practice.distributed.main": (
         "the command line of one worker process; parse_args is tested"
     ),
@@ -591,6 +596,19 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         }
     },
     "dlguide.book.modelcache.cache_key": {"spec": lambda: {"lr": 0.001, "seed": 0}},
+    "dlguide.book.deps.chapter_key": {
+        "doc": lambda: "demo/01-x",
+        "folder": lambda: tempfile.mkdtemp(),
+        "package_root": lambda: Path(dlguide.__file__).parent,
+        "environment": lambda: "e",
+    },
+    "dlguide.book.deps.environment_hash": {"package_root": lambda: Path(dlguide.__file__).parent},
+    "dlguide.book.deps.record_imports": {
+        "doc": lambda: "demo/01-x",
+        "key": lambda: "k",
+        "folder": lambda: tempfile.mkdtemp(),
+    },
+    "dlguide.book.deps.record_path": {"folder": lambda: "/tmp/deps", "doc": lambda: "demo/01-x"},
     "dlguide.book.modelcache.cached_folder": {
         "spec": lambda: {"example": "test_bad_input", "n": 1},
         "build": lambda: _write_weights,
@@ -743,7 +761,13 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     },
 }
 # Arguments that are switches, not data: given their default, never replaced.
-NOT_DATA = {"glue", "deterministic", "volatile", "dlguide.book.sphinxext.fingerprint.packages"}
+NOT_DATA = {
+    "glue",
+    "deterministic",
+    "volatile",
+    "dlguide.book.sphinxext.fingerprint.packages",
+    "dlguide.book.deps.environment_hash.packages",
+}
 
 
 def _public_functions() -> dict[str, Callable[..., Any]]:

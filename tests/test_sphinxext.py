@@ -1,4 +1,4 @@
-"""Tests of dlguide.book.sphinxext: real Sphinx builds of tiny books, and the fingerprint."""
+"""Tests of dlguide.book.sphinxext: real Sphinx builds of tiny books, keys, parallel runs."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dlguide.book.sphinxext import _add_fingerprint_cell, fingerprint
+from dlguide.book.sphinxext import fingerprint, is_build_cell, with_build_cells
 
 FRONT_MATTER = """\
 ---
@@ -30,13 +30,15 @@ kernelspec:
 """
 
 CONF = """\
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # fakepkg, as the kernels see it
 extensions = ["myst_nb", "dlguide.book.sphinxext"]
 exclude_patterns = ["_build"]
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_output_stderr = "warn"
-dlguide_fingerprint_sources = ["fakepkg"]
+dlguide_dependency_package = "fakepkg"
 """
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -47,21 +49,29 @@ def _page(title: str, cells: list[str], prose: str) -> str:
     return f"{FRONT_MATTER}\n# {title}\n\n" + "\n\n".join(blocks) + f"\n\n{prose}\n"
 
 
-def _project(root: Path, page: str) -> Path:
-    """Write a one-page book under ``root``; return its source folder."""
+def _project(root: Path, page: str, **others: str) -> Path:
+    """Write a book under ``root`` (``index.md`` and the pages ``others``); return its folder."""
     src = root / "src"
     (src / "fakepkg").mkdir(parents=True)
+    (src / "fakepkg" / "__init__.py").write_text("")
     (src / "fakepkg" / "helpers.py").write_text("ANSWER = 42\n")
     (src / "conf.py").write_text(CONF)
+    toctree = "\n".join(others)
+    if others:
+        page += f"\n```{{toctree}}\n{toctree}\n```\n"
     (src / "index.md").write_text(page)
+    for name, text in others.items():
+        (src / f"{name}.md").write_text(text)
     return src
 
 
-def _build(src: Path) -> subprocess.CompletedProcess:
+def _build(src: Path, jobs: int = 1) -> subprocess.CompletedProcess:
     out = src.parent / "_build" / "html"
     # As `nox -s docs` does: no claims folder from outside, the kernels' own matplotlib backend.
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLGUIDE_")}
     env.pop("MPLBACKEND", None)
+    env["DLGUIDE_JOBS"] = str(jobs)
+    env["DLGUIDE_MODEL_CACHE"] = str(src.parent / "models")
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", src, out],
         capture_output=True,
@@ -109,7 +119,10 @@ def test_violated_claim_fails_the_build(tmp_path):
 def test_cache_reexecutes_only_when_code_or_fingerprint_changes(tmp_path):
     counter = tmp_path / "executions.txt"
     count = f'with open({str(counter)!r}, "a") as fh:\n    fh.write("run\\n")'
-    cells = [count + "\nprint('first cell')", count + "\nprint('second cell')"]
+    cells = [
+        count + "\nimport fakepkg.helpers\nprint('first cell')",
+        count + "\nprint('second cell')",
+    ]
 
     def executions() -> int:
         return len(counter.read_text().splitlines()) if counter.exists() else 0
@@ -135,7 +148,7 @@ def test_cache_reexecutes_only_when_code_or_fingerprint_changes(tmp_path):
     assert "second cell" in html.read_text()  # outputs come from the cache
     assert executions() == 2
 
-    # (iii) A change to a fingerprinted source, with the page untouched: re-executed.
+    # (iii) A change to a module the page imported, with the page untouched: re-executed.
     before = page.stat().st_mtime_ns
     (src / "fakepkg" / "helpers.py").write_text("ANSWER = 43\n")
     result = _build(src)
@@ -217,30 +230,103 @@ class TestFingerprint:
             fingerprint([missing], packages=False)
 
 
-class TestFingerprintCell:
-    def _app(self, folder: Path):
-        config = types.SimpleNamespace(dlguide_fingerprint_sources=[folder.name])
-        return types.SimpleNamespace(
-            config=config, confdir=str(folder.parent), env=types.SimpleNamespace()
-        )
+class TestBuildCells:
+    def test_key_cell_first_and_record_cell_last(self):
+        text = FRONT_MATTER + "\n# Title\n\nProse.\n"
+        out = with_build_cells(text, "part/01-x", "KEY", "ENV", "dlguide")
+        assert out.startswith(FRONT_MATTER + "\n```{code-cell} ipython3\n:tags: [remove-cell]")
+        assert "# Build fingerprint KEY\n" in out
+        assert "\n# Title\n\nProse.\n" in out
+        last = out[out.rindex("```{code-cell}") :]
+        assert "record_imports('part/01-x', 'KEY', environment='ENV', package='dlguide')" in last
+        assert out.endswith("```\n")
 
-    def test_added_after_the_front_matter_of_a_notebook(self, sources):
-        app = self._app(sources)
-        text = FRONT_MATTER + "\n# Title\n"
-        source = [text]
-        _add_fingerprint_cell(app, "chapter", source)
-        digest = fingerprint([sources])
-        assert source[0].startswith(
-            FRONT_MATTER + "\n```{code-cell} ipython3\n:tags: [remove-cell]"
-        )
-        assert f"# Build fingerprint {digest}\n" in source[0]
-        assert source[0].endswith("```\n\n\n# Title\n")
-        assert app.env.dlguide_fingerprints == {"chapter": digest}
+    def test_build_cells_are_recognised(self):
+        out = with_build_cells(FRONT_MATTER + "# T\n", "d", "K", "E", "dlguide")
+        bodies = [b.split("\n\n", 1)[1] for b in out.split("```{code-cell} ipython3\n")[1:]]
+        assert len(bodies) == 2
+        assert all(is_build_cell(b) for b in bodies)
+        assert not is_build_cell("import dlguide\n")
 
     @pytest.mark.parametrize("text", ["# Plain page\n", "---\ntitle: x\n---\n# Page\n"])
-    def test_plain_markdown_is_left_alone(self, sources, text):
-        app = self._app(sources)
-        source = [text]
-        _add_fingerprint_cell(app, "page", source)
-        assert source == [text]
-        assert getattr(app.env, "dlguide_fingerprints", {}) == {}
+    def test_plain_markdown_is_left_alone(self, text):
+        assert with_build_cells(text, "page", "K", "E", "dlguide") == text
+
+
+# --- per-chapter keys and parallel execution, in real builds ----------------------------------
+
+
+def _counting_page(title: str, counter: Path, module: str) -> str:
+    cell = (
+        f'with open({str(counter)!r}, "a") as fh:\n    fh.write({title!r} + "\\n")\n'
+        f"import fakepkg.{module} as m\n"
+        "print('value', m.VALUE)"
+    )
+    return _page(title, [cell], f"The page {title}.")
+
+
+@pytest.mark.slow
+def test_an_edit_reexecutes_only_the_chapters_that_imported_it(tmp_path):
+    counter = tmp_path / "executions.txt"
+
+    def runs() -> list[str]:
+        return sorted(counter.read_text().split()) if counter.exists() else []
+
+    src = _project(
+        tmp_path,
+        _page("Index", ["print('index')"], "Home."),
+        one=_counting_page("one", counter, "one"),
+        two=_counting_page("two", counter, "two"),
+    )
+    (src / "fakepkg" / "one.py").write_text("VALUE = 1\n")
+    (src / "fakepkg" / "two.py").write_text("from fakepkg.helpers import ANSWER\nVALUE = 2\n")
+    html = tmp_path / "_build" / "html"
+
+    result = _build(src, jobs=2)  # both chapters at once
+    assert result.returncode == 0, result.output
+    assert runs() == ["one", "two"]
+    assert "executing 3 chapter(s), 2 at a time" in result.output
+    assert "value 1" in (html / "one.html").read_text()
+
+    # Nothing changed: nothing executes (the records reproduce the keys).
+    result = _build(src, jobs=2)
+    assert result.returncode == 0, result.output
+    assert runs() == ["one", "two"]
+
+    # A module only "one" imported: "one" alone re-executes, and its output is new.
+    (src / "fakepkg" / "one.py").write_text("VALUE = 11\n")
+    result = _build(src, jobs=2)
+    assert result.returncode == 0, result.output
+    assert runs() == ["one", "one", "two"]
+    assert "value 11" in (html / "one.html").read_text()
+    assert "value 2" in (html / "two.html").read_text()
+
+    # A module that "two" imports indirectly (through fakepkg.two): "two" alone.
+    (src / "fakepkg" / "helpers.py").write_text("ANSWER = 43\n")
+    result = _build(src, jobs=2)
+    assert result.returncode == 0, result.output
+    assert runs() == ["one", "one", "two", "two"]
+
+    # The package's __init__, which every chapter imports: all of them.
+    (src / "fakepkg" / "__init__.py").write_text("# edited\n")
+    result = _build(src, jobs=2)
+    assert result.returncode == 0, result.output
+    assert runs() == ["one", "one", "one", "two", "two", "two"]
+
+    # A module nobody imported: nothing.
+    (src / "fakepkg" / "unused.py").write_text("X = 1\n")
+    result = _build(src, jobs=2)
+    assert result.returncode == 0, result.output
+    assert len(runs()) == 6
+
+
+@pytest.mark.slow
+def test_a_failing_chapter_in_a_parallel_run_fails_the_build(tmp_path):
+    bad = _page("Bad", ["raise RuntimeError('broken on purpose')"], "Never shown.")
+    good = _page("Good", ["print('fine')"], "Shown.")
+    src = _project(tmp_path, _page("Index", ["print('i')"], "Home."), bad=bad, good=good)
+    result = _build(src, jobs=2)
+    assert result.returncode != 0
+    assert "RuntimeError: broken on purpose" in result.output
+    assert "chapter(s) failed to execute: bad" in result.output
+    assert (tmp_path / "_build" / "html" / "reports" / "bad.err.log").is_file()

@@ -10,12 +10,20 @@ them, and a change to any input, the training code included, trains afresh: a
 stale model cannot outlive the code that made it.
 
 The cache lives in the folder named by the environment variable
-``DLGUIDE_MODEL_CACHE`` (the book's build sets it to ``docs/_build/models``), or
-in ``dlguide-models`` under the system's temporary folder.
+``DLGUIDE_MODEL_CACHE`` or, by default, in the user's cache folder:
+``$XDG_CACHE_HOME/dlguide/models`` (``~/.cache/dlguide/models`` when
+``XDG_CACHE_HOME`` is unset). So a clean build (``rm -rf docs/_build``) does not
+retrain the models; ``nox -s clear-models`` empties the cache.
+
+Two chapters executing at the same time may ask for the same model: a lock file
+beside the cache entry lets one of them train it while the other waits, then
+reads it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -29,26 +37,55 @@ from typing import Any
 
 from dlguide._checks import check_real, check_str, describe
 
-__all__ = ["cache_key", "cached_folder", "model_cache_dir"]
+__all__ = ["cache_key", "cached_folder", "default_model_cache_dir", "model_cache_dir"]
 
 #: Packages whose versions are part of every cache key.
 KEY_PACKAGES = ("torch", "transformers", "tokenizers", "numpy", "scikit-learn")
 
 
+def default_model_cache_dir() -> Path:
+    """Return where the cache lives: ``$DLGUIDE_MODEL_CACHE``, else the user's cache folder.
+
+    The user's cache folder is ``$XDG_CACHE_HOME/dlguide/models``, or
+    ``~/.cache/dlguide/models`` when ``XDG_CACHE_HOME`` is unset or empty. Nothing
+    is created.
+
+    Examples
+    --------
+    >>> import os
+    >>> mine = os.environ.get("DLGUIDE_MODEL_CACHE")
+    >>> default_model_cache_dir() == Path(mine) if mine else default_model_cache_dir().parts[-2:]
+    ('dlguide', 'models')
+    """
+    folder = os.environ.get("DLGUIDE_MODEL_CACHE")
+    if folder:
+        return Path(folder)
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(xdg) / "dlguide" / "models"
+
+
 def model_cache_dir() -> Path:
-    """Return the cache folder (``$DLGUIDE_MODEL_CACHE``, or a temporary folder), created.
+    """Return the cache folder (see :func:`default_model_cache_dir`), created.
 
     Examples
     --------
     >>> model_cache_dir().is_dir()
     True
     """
-    folder = os.environ.get("DLGUIDE_MODEL_CACHE") or os.path.join(
-        tempfile.gettempdir(), "dlguide-models"
-    )
-    path = Path(folder)
+    path = default_model_cache_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on the file ``path`` (created) while the block runs."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits while another process holds it
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _versions() -> dict[str, str]:
@@ -168,18 +205,19 @@ def cached_folder(
     final = root / key
     if (final / "spec.json").is_file():
         return final
-    work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
-    try:
-        build(work)
-        (work / "spec.json").write_text(json.dumps(dict(spec), indent=1, sort_keys=True))
+    # One process trains; another that asks for the same model meanwhile waits here,
+    # then finds the finished folder.
+    with _locked(root / f".{key}.lock"):
         if (final / "spec.json").is_file():
-            # Another process (a parallel build) finished the same model meanwhile: keep
-            # theirs, which a chapter may already be reading, and drop this copy.
             return final
-        if final.exists():  # a leftover without spec.json: not a finished model
-            shutil.rmtree(final, ignore_errors=True)
-        os.replace(work, final)
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+        try:
+            build(work)
+            (work / "spec.json").write_text(json.dumps(dict(spec), indent=1, sort_keys=True))
+            if final.exists():  # a leftover without spec.json: not a finished model
+                shutil.rmtree(final, ignore_errors=True)
+            os.replace(work, final)
+        finally:
+            if work.exists():
+                shutil.rmtree(work, ignore_errors=True)
     return final

@@ -1,34 +1,55 @@
-"""The book's Sphinx extension: self-contained, quiet kernels and a cache that cannot lie.
+"""The book's Sphinx extension: self-contained kernels, a cache that cannot lie, parallel runs.
 
-Add ``"dlguide.book.sphinxext"`` to ``extensions`` after ``"myst_nb"``. It does two things.
+Add ``"dlguide.book.sphinxext"`` to ``extensions`` after ``"myst_nb"``. It does three things.
 
 1. **Kernels.** Before anything executes, it points every cache the kernels would
    write under the home folder (Keras, IPython, matplotlib, Hugging Face, torch)
    into the build folder, runs Keras on the torch backend and Hugging Face
    offline, silences progress bars, and writes an IPython profile that keeps the
-   kernel's own log quiet. Claims are recorded under ``<build>/claims``.
+   kernel's own log quiet. Claims are recorded under ``<build>/claims``; trained
+   models are kept in the user's cache folder (:mod:`dlguide.book.modelcache`).
 
-2. **Cache keys.** myst-nb's execution cache (jupyter-cache) re-runs a notebook
-   only when the text of one of its code cells changes. A chapter that calls
-   ``dlguide`` would then keep a stale figure after ``dlguide`` changed. So the
-   extension adds one hidden code cell to every executable chapter holding a
-   fingerprint of ``dlguide``'s source files and of every installed package's
-   version. When either changes, every chapter's code changes, and the cache
-   re-executes it. Prose edits leave code cells, and so the cache, alone.
+2. **Cache keys per chapter.** myst-nb's execution cache (jupyter-cache) re-runs a
+   notebook only when the text of one of its code cells changes. A chapter that
+   calls ``dlguide`` would then keep a stale figure after ``dlguide`` changed. So
+   the extension adds two hidden code cells to every executable chapter: a first
+   one holding the chapter's key (:func:`dlguide.book.deps.chapter_key`: the
+   installed packages' versions, the package's data files, and the source of the
+   ``dlguide`` modules the chapter imported when it last ran), and a last one that
+   records those imports (:func:`dlguide.book.deps.record_imports`). When a module
+   a chapter imported changes, that chapter's key changes and it re-executes; the
+   other chapters keep their outputs. Prose edits leave the cache alone.
+
+3. **Parallel execution, one writer.** Just before Sphinx reads the documents, the
+   chapters whose outputs the cache lacks are executed ``dlguide_execution_jobs``
+   at a time (default: the machine's cores; ``$DLGUIDE_JOBS`` overrides), longest
+   first, each in its own kernel, and this process alone stores the results
+   (:mod:`dlguide.book.execute`). Sphinx then only reads the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
+import importlib.util
+import json
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dlguide._checks import describe
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
-__all__ = ["fingerprint", "setup"]
+from dlguide._checks import describe
+from dlguide.book.deps import chapter_key, environment_hash
+from dlguide.book.execute import Chapter, Outcome, execution_order, job_count, run_parallel
+from dlguide.book.modelcache import default_model_cache_dir
+
+__all__ = ["BUILD_CELL_MARKERS", "fingerprint", "setup"]
+
+logger = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SKIP_DIRS = {"__pycache__"}
@@ -85,6 +106,8 @@ def fingerprint(sources: list[Path], *, packages: bool = True) -> str:
 def _kernel_environment(app: Any, config: Any) -> None:
     build = Path(app.outdir).parent
     home = build / ".kernel-home"
+    # Read before XDG_CACHE_HOME is pointed into the build folder below.
+    models = default_model_cache_dir()
     folders = {
         "KERAS_HOME": home / "keras",
         "IPYTHONDIR": home / "ipython",
@@ -93,7 +116,8 @@ def _kernel_environment(app: Any, config: Any) -> None:
         "TORCHINDUCTOR_CACHE_DIR": home / "torchinductor",
         "XDG_CACHE_HOME": home / "cache",
         "DLGUIDE_CLAIMS_DIR": build / "claims",
-        "DLGUIDE_MODEL_CACHE": build / "models",
+        "DLGUIDE_MODEL_CACHE": models,
+        "DLGUIDE_DEPS_DIR": build / ".dlguide-deps",
     }
     for name, folder in folders.items():
         folder.mkdir(parents=True, exist_ok=True)
@@ -135,14 +159,46 @@ def _kernel_environment(app: Any, config: Any) -> None:
     )
 
 
-def _current_fingerprint(app: Any) -> str:
-    # Computed once per Sphinx process, never taken from the pickled environment.
-    if getattr(app, "_dlguide_fingerprint", None) is None:
-        configured = app.config.dlguide_fingerprint_sources
-        if configured is None:
-            configured = [Path(__file__).parents[1]]  # the whole dlguide package
-        app._dlguide_fingerprint = fingerprint([Path(app.confdir, p) for p in configured])
-    return app._dlguide_fingerprint
+BUILD_CELL_MARKERS = ("# Build fingerprint", "# Recorded by dlguide.book.sphinxext")
+
+
+def is_build_cell(source: str) -> bool:
+    """Return whether a code cell's ``source`` is one this extension added.
+
+    Examples
+    --------
+    >>> is_build_cell("# Build fingerprint abc"), is_build_cell("x = 1")
+    (True, False)
+    """
+    return source.startswith(BUILD_CELL_MARKERS)
+
+
+def _package_root(app: Any) -> Path:
+    name = app.config.dlguide_dependency_package
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError(f"dlguide_dependency_package names {name!r}, which is not a package")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _deps_dir(app: Any) -> Path:
+    return Path(app.outdir).parent / ".dlguide-deps"
+
+
+def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
+    """Return (key, environment hash) for ``docname``; computed once per Sphinx process."""
+    keys = getattr(app, "_dlguide_keys", None)
+    if keys is None:
+        keys = app._dlguide_keys = {}
+        app._dlguide_environment = environment_hash(_package_root(app))
+    if docname not in keys:
+        keys[docname] = chapter_key(
+            docname,
+            folder=_deps_dir(app),
+            package_root=_package_root(app),
+            environment=app._dlguide_environment,
+        )
+    return keys[docname], app._dlguide_environment
 
 
 def _stored(env: Any) -> dict[str, str]:
@@ -153,32 +209,63 @@ def _stored(env: Any) -> dict[str, str]:
 
 def _outdated(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
     # Sphinx re-reads only the files whose text changed; a chapter whose text is
-    # the same but whose dlguide or packages changed must be re-read (and so re-run) too.
-    current = _current_fingerprint(app)
+    # the same but whose key changed (code it imported, or the packages) must be
+    # re-read (and so re-run) too.
     return [
         doc
         for doc, old in _stored(env).items()
-        if old != current and doc not in removed and doc in env.found_docs
+        if doc not in removed and doc in env.found_docs and old != _chapter_key(app, doc)[0]
     ]
 
 
-def _add_fingerprint_cell(app: Any, docname: str, source: list[str]) -> None:
-    text = source[0]
+def with_build_cells(text: str, docname: str, key: str, environment: str, package: str) -> str:
+    r"""Return a MyST notebook's ``text`` with the key cell first and the record cell last.
+
+    Text that is not an executable MyST notebook (no ``kernelspec`` in its front
+    matter) is returned unchanged.
+
+    Examples
+    --------
+    >>> page = "---\nkernelspec:\n  name: python3\n---\n# Title\n"
+    >>> out = with_build_cells(page, "a/b", "k1", "e1", "dlguide")
+    >>> "# Build fingerprint k1" in out, out.rstrip().endswith("```")
+    (True, True)
+    >>> with_build_cells("# Plain\n", "a/b", "k1", "e1", "dlguide")
+    '# Plain\n'
+    """
     match = _FRONT_MATTER.match(text)
     if not match or "kernelspec" not in match.group(1):
-        return  # not an executable MyST notebook
-    current = _current_fingerprint(app)
-    _stored(app.env)[docname] = current
-    cell = (
+        return text
+    first = (
         "```{code-cell} ipython3\n"
         ":tags: [remove-cell]\n\n"
-        f"# Build fingerprint {current}\n"
-        "# (dlguide's source and the installed packages; added by dlguide.book.sphinxext so that\n"
-        "# this chapter re-executes when either changes)\n"
+        f"# Build fingerprint {key}\n"
+        "# (the installed packages and the source of the modules this chapter imported;\n"
+        "# added by dlguide.book.sphinxext so that it re-executes when either changes)\n"
         "```\n\n"
     )
+    last = (
+        "\n\n```{code-cell} ipython3\n"
+        ":tags: [remove-cell]\n\n"
+        "# Recorded by dlguide.book.sphinxext: the modules this chapter imported\n"
+        "import dlguide.book.deps\n\n"
+        f"dlguide.book.deps.record_imports({docname!r}, {key!r}, environment={environment!r}, "
+        f"package={package!r})\n"
+        "```\n"
+    )
     end = match.end()
-    source[0] = text[:end] + "\n" + cell + text[end:]
+    return text[:end] + "\n" + first + text[end:].rstrip("\n") + last
+
+
+def _add_build_cells(app: Any, docname: str, source: list[str]) -> None:
+    match = _FRONT_MATTER.match(source[0])
+    if not match or "kernelspec" not in match.group(1):
+        return  # not an executable MyST notebook
+    key, environment = _chapter_key(app, docname)
+    _stored(app.env)[docname] = key
+    source[0] = with_build_cells(
+        source[0], docname, key, environment, app.config.dlguide_dependency_package
+    )
 
 
 def _purge(app: Any, env: Any, docname: str) -> None:
@@ -190,12 +277,136 @@ def _merge(app: Any, env: Any, docnames: set, other: Any) -> None:
     _stored(env).update({doc: theirs[doc] for doc in docnames if doc in theirs})
 
 
+# --- Parallel execution with one cache writer --------------------------------------------
+
+
+def _times_file(app: Any) -> Path:
+    return _deps_dir(app) / "execution-seconds.json"
+
+
+def _recorded_seconds(app: Any) -> dict[str, float]:
+    """Each chapter's last execution time: from this build folder, else the benchmark record."""
+    seconds: dict[str, float] = {}
+    bench = Path(app.confdir) / "about" / "benchmark.json"
+    for path in (bench, _times_file(app)):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        table = data.get("chapter_execution_seconds", data) if path == bench else data
+        if isinstance(table, dict):
+            seconds.update(
+                {str(k): float(v) for k, v in table.items() if isinstance(v, (int, float))}
+            )
+    return seconds
+
+
+def _pending_chapters(app: Any, env: Any, docnames: list[str]) -> list[Chapter]:
+    """The chapters among ``docnames`` that the execution cache has no outputs for."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import create_nb_reader
+
+    nb_config = env.mystnb_config
+    cache = get_cache(str(nb_config.execution_cache_path or ".jupyter_cache"))
+    pending = []
+    for doc in docnames:
+        path = Path(env.doc2path(doc))
+        if path.suffix != ".md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        match = _FRONT_MATTER.match(text)
+        if not match or "kernelspec" not in match.group(1):
+            continue
+        posix = PurePosixPath(path.as_posix())
+        if any(posix.match(pattern) for pattern in nb_config.execution_excludepatterns):
+            continue
+        key, environment = _chapter_key(app, doc)
+        text = with_build_cells(text, doc, key, environment, app.config.dlguide_dependency_package)
+        reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
+        if reader is None:
+            continue
+        notebook = reader.read(text)
+        try:
+            cache.match_cache_notebook(notebook)
+            continue  # outputs already cached
+        except KeyError:
+            pass
+        timeout = nb_config.execution_timeout
+        own = notebook.metadata.get(nb_config.metadata_key, {})
+        if isinstance(own, dict) and "execution_timeout" in own:
+            timeout = own["execution_timeout"]
+        pending.append(Chapter(doc, notebook, path.parent, int(timeout), path))
+    return pending
+
+
+def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
+    nb_config = getattr(env, "mystnb_config", None)
+    if nb_config is None or nb_config.execution_mode != "cache":
+        return
+    pending = _pending_chapters(app, env, docnames)
+    if not pending:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(nb_config.execution_cache_path or ".jupyter_cache"))
+    jobs = job_count(app.config.dlguide_execution_jobs)
+    seconds = _recorded_seconds(app)
+    order = execution_order([c.doc for c in pending], seconds)
+    logger.info(
+        f"[dlguide] executing {len(pending)} chapter(s), {min(jobs, len(pending))} at a time, "
+        f"longest first: {', '.join(order)}"
+    )
+    times = {}
+    with contextlib.suppress(OSError, ValueError):
+        times = json.loads(_times_file(app).read_text())
+    failed = []
+
+    def store(outcome: Outcome) -> None:  # the only writer of the cache
+        doc = outcome.chapter.doc
+        if outcome.error is not None:
+            failed.append(doc)
+            report = Path(app.outdir) / "reports" / (doc + ".err.log")
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(outcome.error, encoding="utf8")
+            logger.warning(
+                f"Executing notebook failed ({outcome.seconds:.0f} s); the traceback is also "
+                f"in {report}\n{outcome.error}",
+                location=doc,
+                type="mystnb",
+                subtype="exec",
+            )
+            return
+        cache.cache_notebook_bundle(
+            CacheBundleIn(
+                outcome.notebook,
+                str(outcome.chapter.source),
+                data={"execution_seconds": outcome.seconds},
+            ),
+            check_validity=False,
+            overwrite=True,
+        )
+        times[doc] = round(outcome.seconds, 1)
+        _times_file(app).parent.mkdir(parents=True, exist_ok=True)
+        _times_file(app).write_text(json.dumps(times, indent=1, sort_keys=True))
+        logger.info(f"[dlguide] executed {doc} in {outcome.seconds:.1f} s")
+
+    run_parallel(pending, jobs=jobs, seconds=seconds, on_done=store)
+    if failed and nb_config.execution_raise_on_error:
+        raise ExtensionError(
+            f"{len(failed)} chapter(s) failed to execute: {', '.join(sorted(failed))} "
+            "(tracebacks above)"
+        )
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
-    app.add_config_value("dlguide_fingerprint_sources", None, "env")
+    app.add_config_value("dlguide_dependency_package", "dlguide", "env")
+    app.add_config_value("dlguide_execution_jobs", None, "")
     app.connect("config-inited", _kernel_environment)
     app.connect("env-get-outdated", _outdated)
-    app.connect("source-read", _add_fingerprint_cell)
+    app.connect("env-before-read-docs", _execute_outdated)
+    app.connect("source-read", _add_build_cells)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
