@@ -6,6 +6,7 @@
     nox -s serve    serve the built site on http://127.0.0.1:8000
     nox -s site     test the built site in headless chromium (every page; needs nox -s docs)
     nox -s bench    time clean and incremental builds; writes docs/about/benchmark.json
+    nox -s robustness     run every chapter under seeds 0, 1, 2; writes docs/about/robustness.json
     nox -s clear-models   empty the trained-model cache (~/.cache/dlguide/models)
 
 The docs build executes the chapters whose code (or the dlguide modules they import)
@@ -166,6 +167,23 @@ def bench(session: nox.Session) -> None:
     _npm_assets(session)
     env.pop("MPLBACKEND")
     session.run(str(BOOK_ENV / "bin" / "python"), "tools/bench.py", env=env, external=True)
+
+
+@nox.session(python=False)
+def robustness(session: nox.Session) -> None:
+    """Execute every chapter under seeds 0, 1 and 2; write docs/about/robustness.json.
+
+    Each chapter runs in a fresh kernel with DLGUIDE_SEED set, and every claim is recorded
+    with its value and whether it held (DLGUIDE_CLAIMS_SURVEY=1: a failing claim does not
+    stop the chapter). Arguments after -- go to tools/robustness.py (--seeds, --jobs,
+    --only PAGE ...). Exits non-zero when a claim failed under some seed.
+    """
+    env = _book_env(session)
+    env.pop("MPLBACKEND")
+    session.run(
+        str(BOOK_ENV / "bin" / "python"), "tools/robustness.py", *_posargs(session),
+        env=env, external=True,
+    )  # fmt: skip
 
 
 @nox.session(name="clear-models", python=False)

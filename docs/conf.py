@@ -185,6 +185,33 @@ def setup(app):
             return container.children
 
     app.add_directive("dlguide-benchmark", BenchmarkDirective)
+
+    # nox -s robustness writes about/robustness.json; this directive shows it. The page
+    # depends on the file, on every chapter and on every dlguide module, so that it is
+    # re-read (never executed) when one of them changes and says what changed since.
+    from dlguide.book.robustness import robustness_markdown
+
+    class RobustnessDirective(SphinxDirective):
+        has_content = False
+        required_arguments = 1
+
+        def run(self):
+            relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
+            path = Path(absolute)
+            self.env.note_dependency(relative)
+            here = Path(__file__).parent
+            package = here.parent / "src" / "dlguide"
+            for source in [*here.glob("*/[0-9][0-9]-*.md"), *package.rglob("*.py")]:
+                self.env.note_dependency(str(source))
+            if not path.exists():
+                text = "No robustness run has been recorded yet: run `nox -s robustness`."
+            else:
+                text = robustness_markdown(json.loads(path.read_text()), here, package)
+            container = nodes.container()
+            self.state.nested_parse(StringList(text.split("\n"), source=str(path)), 0, container)
+            return container.children
+
+    app.add_directive("dlguide-robustness", RobustnessDirective)
     app.connect("html-page-context", _accessible_markup)
     app.connect("build-finished", _downloads_with_outputs)
 

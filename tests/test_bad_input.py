@@ -602,6 +602,22 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "package_root": lambda: Path(dlguide.__file__).parent,
         "environment": lambda: "e",
     },
+    "dlguide.book.robustness.code_hash": {
+        "chapter": lambda: str(
+            Path(dlguide.__file__).parents[2] / "docs" / "about" / "reproducibility.md"
+        )
+    },
+    "dlguide.book.robustness.robustness_markdown": {
+        "record": lambda: {
+            "measured_at": "2026-12-02",
+            "commit": "abc",
+            "seeds": [0, 1],
+            "seconds": 60.0,
+            "chapters": {},
+        },
+        "docs_dir": lambda: str(Path(dlguide.__file__).parents[2] / "docs"),
+        "package_root": lambda: Path(dlguide.__file__).parent,
+    },
     "dlguide.book.deps.environment_hash": {"package_root": lambda: Path(dlguide.__file__).parent},
     "dlguide.book.deps.record_imports": {
         "doc": lambda: "demo/01-x",

@@ -279,6 +279,7 @@ class TestRecording:
             "condition": "value >= 0.9",
             "chapter": "demo",
             "volatile": False,
+            "held": True,
         }
         assert recorded["gain"]["value"] == pytest.approx(0.12)
         assert recorded["gain"]["text"] == "12%"
@@ -320,3 +321,31 @@ class TestRecording:
         monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: glued.append((args, kwargs)))
         result = claim("acc", 0.93, fmt=".0%", at_least=0.9)
         assert glued == [(("acc", result), {"display": False})]
+
+
+class TestSurvey:
+    """DLGUIDE_CLAIMS_SURVEY=1 (the robustness run): a failing claim is recorded, not raised."""
+
+    def test_failing_claims_are_recorded_as_not_held(self, tmp_path, monkeypatch):
+        monkeypatch.setenv("DLGUIDE_CLAIMS_DIR", str(tmp_path))
+        monkeypatch.setenv("DLGUIDE_CLAIMS_SURVEY", "1")
+        set_chapter("survey-demo")
+        bad = claim("acc", 0.5, at_least=0.9, glue=False)
+        good = claim("loss", 0.1, at_most=0.2, glue=False)
+        order = claim_order("gap", ("a", 0.1), ("b", 0.2), glue=False)
+        assert (bad.held, good.held, order.held) == (False, True, False)
+        recorded = json.loads((tmp_path / "survey-demo.json").read_text())
+        assert {k: v["held"] for k, v in recorded.items()} == {
+            "acc": False,
+            "loss": True,
+            "gap": False,
+        }
+
+    def test_without_the_switch_a_failing_claim_raises(self, monkeypatch):
+        monkeypatch.delenv("DLGUIDE_CLAIMS_SURVEY", raising=False)
+        set_chapter("survey-demo")
+        with pytest.raises(ClaimError):
+            claim("acc", 0.5, at_least=0.9, glue=False)
+        monkeypatch.setenv("DLGUIDE_CLAIMS_SURVEY", "0")
+        with pytest.raises(ClaimError):
+            claim_order("gap", ("a", 0.1), ("b", 0.2), glue=False)

@@ -44,13 +44,19 @@ __all__ = ["Chapter", "Outcome", "job_count", "run_parallel"]
 
 @dataclass
 class Chapter:
-    """A chapter to execute: its document name, notebook, folder and per-cell timeout."""
+    """A chapter to execute: its name, notebook, folder, per-cell timeout, and environment.
+
+    ``env`` (optional) replaces the environment the kernel inherits; ``label`` names the
+    run in file names when one chapter runs several times (under several seeds, say).
+    """
 
     doc: str
     notebook: Any
     cwd: Path
     timeout: int
     source: Path
+    env: dict[str, str] | None = None
+    label: str = ""
 
 
 @dataclass
@@ -110,7 +116,7 @@ def execution_order(docs: Sequence[str], seconds: dict[str, float]) -> list[str]
 def _run_one(chapter: Chapter, workdir: Path) -> Outcome:
     import nbformat
 
-    stem = chapter.doc.replace("/", "--")
+    stem = chapter.doc.replace("/", "--") + (f"--{chapter.label}" if chapter.label else "")
     given = workdir / f"{stem}.in.ipynb"
     done = workdir / f"{stem}.out.ipynb"
     nbformat.write(chapter.notebook, given)
@@ -124,7 +130,7 @@ def _run_one(chapter: Chapter, workdir: Path) -> Outcome:
         str(chapter.cwd),
         str(chapter.timeout),
     ]
-    process = subprocess.run(command, capture_output=True, text=True)
+    process = subprocess.run(command, capture_output=True, text=True, env=chapter.env)
     seconds = time.perf_counter() - start
     status_file = done.with_suffix(".json")
     if process.returncode != 0 or not status_file.is_file():
@@ -163,8 +169,8 @@ def run_parallel(
         Called with each :class:`Outcome`.
     """
     jobs = check_int("jobs", jobs, minimum=1)
-    by_doc = {c.doc: c for c in chapters}
-    order = [by_doc[d] for d in execution_order(list(by_doc), seconds)]
+    rank = {d: i for i, d in enumerate(execution_order(sorted({c.doc for c in chapters}), seconds))}
+    order = sorted(chapters, key=lambda c: (rank[c.doc], c.label))
     outcomes = []
     with (
         tempfile.TemporaryDirectory(prefix="dlguide-execute-") as work,

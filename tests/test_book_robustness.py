@@ -1,0 +1,84 @@
+"""The Robustness page: values per seed, failures flagged, and what changed since the record."""
+
+from __future__ import annotations
+
+import hashlib
+
+from dlguide.book.robustness import code_hash, robustness_markdown
+
+PAGE = """---
+kernelspec:
+  display_name: Python 3
+  name: python3
+---
+# A chapter
+
+```{code-cell} ipython3
+x = 1
+```
+"""
+
+
+def _setup(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "part").mkdir(parents=True)
+    page = docs / "part" / "01-a.md"
+    page.write_text(PAGE)
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text("A = 1\n")
+    record = {
+        "measured_at": "2026-12-02",
+        "commit": "abc123",
+        "seeds": [0, 1, 2],
+        "seconds": 600.0,
+        "chapters": {
+            "part/01-a": {
+                "code_sha256": code_hash(page),
+                "modules": {"mod.py": hashlib.sha256(b"A = 1\n").hexdigest()},
+                "errors": {"0": None, "1": None, "2": None},
+                "claims": {
+                    "acc": {
+                        "condition": "value >= 0.9",
+                        "volatile": False,
+                        "values": {"0": 0.95, "1": 0.93, "2": 0.85},
+                        "texts": {"0": "95%", "1": "93%", "2": "85%"},
+                        "held": {"0": True, "1": True, "2": False},
+                    },
+                    "gap": {
+                        "condition": "a > b + 0",
+                        "volatile": False,
+                        "values": {"0": 0.1, "1": 0.1},
+                        "texts": {"0": "10", "1": "10"},
+                        "held": {"0": True, "1": True, "2": False},
+                    },
+                },
+            }
+        },
+    }
+    return docs, package, page, record
+
+
+def test_values_per_seed_and_failures(tmp_path):
+    docs, package, _, record = _setup(tmp_path)
+    text = robustness_markdown(record, docs, package)
+    assert "0 of 2 claims held under every seed." in text
+    assert "| `acc` | value >= 0.9 | 95% | 93% | 85% (**fails**) |" in text
+    assert "| `gap` | a > b + 0 | 10 | 10 | not reached |" in text
+    assert "Changed since" not in text
+
+
+def test_says_what_changed_since_the_record(tmp_path):
+    docs, package, page, record = _setup(tmp_path)
+    page.write_text(PAGE.replace("# A chapter", "# A chapter, with new prose"))
+    assert "Changed since" not in robustness_markdown(record, docs, package)  # prose only
+    page.write_text(PAGE.replace("x = 1", "x = 2"))
+    assert "*Changed since this record:* its code cells." in robustness_markdown(
+        record, docs, package
+    )
+    page.write_text(PAGE)
+    (package / "mod.py").write_text("A = 2\n")
+    assert "*Changed since this record:* the modules `mod.py`." in robustness_markdown(
+        record, docs, package
+    )
