@@ -330,3 +330,29 @@ def test_a_failing_chapter_in_a_parallel_run_fails_the_build(tmp_path):
     assert "RuntimeError: broken on purpose" in result.output
     assert "chapter(s) failed to execute: bad" in result.output
     assert (tmp_path / "_build" / "html" / "reports" / "bad.err.log").is_file()
+
+
+@pytest.mark.slow
+def test_a_module_edited_while_the_chapter_runs_reexecutes_it_next_time(tmp_path):
+    counter = tmp_path / "executions.txt"
+    module = tmp_path / "src" / "fakepkg" / "one.py"
+    cell = (
+        f'with open({str(counter)!r}, "a") as fh:\n    fh.write("run\\n")\n'
+        "import fakepkg.one\n"
+        # A contributor saves an edit while the chapter executes.
+        f"open({str(module)!r}, 'w').write('VALUE = 2\\n')"
+    )
+    src = _project(tmp_path, _page("Edited", [cell], "Prose."))
+    module.write_text("VALUE = 1\n")
+
+    def runs() -> int:
+        return len(counter.read_text().splitlines())
+
+    assert _build(src).returncode == 0
+    assert runs() == 1
+    # The chapter ran with VALUE = 1; the file now says 2: its outputs are stale.
+    assert _build(src).returncode == 0
+    assert runs() == 2
+    # This time the edit wrote what was already there: nothing is stale.
+    assert _build(src).returncode == 0
+    assert runs() == 2

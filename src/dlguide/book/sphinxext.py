@@ -43,7 +43,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from dlguide._checks import describe
-from dlguide.book.deps import chapter_key, environment_hash
+from dlguide.book.deps import chapter_key, environment_hash, record_path
 from dlguide.book.execute import Chapter, Outcome, execution_order, job_count, run_parallel
 from dlguide.book.modelcache import default_model_cache_dir
 
@@ -190,7 +190,14 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
     keys = getattr(app, "_dlguide_keys", None)
     if keys is None:
         keys = app._dlguide_keys = {}
-        app._dlguide_environment = environment_hash(_package_root(app))
+        root = _package_root(app)
+        app._dlguide_environment = environment_hash(root)
+        # The sources as the keys see them; records are pinned to these (see _pin_record).
+        app._dlguide_snapshot = {
+            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*.py"))
+            if "__pycache__" not in p.parts
+        }
     if docname not in keys:
         keys[docname] = chapter_key(
             docname,
@@ -199,6 +206,24 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
             environment=app._dlguide_environment,
         )
     return keys[docname], app._dlguide_environment
+
+
+def _pin_record(app: Any, docname: str) -> None:
+    """Give the record a chapter's kernel wrote the source hashes its key was made from.
+
+    The kernel hashes the modules when its last cell runs. A module edited while the
+    build ran would then be recorded with its new source though the chapter ran the
+    old one, and the next build would wrongly reuse the outputs. With the hashes
+    taken when the build began, that edit makes the next build execute it again.
+    """
+    path = record_path(_deps_dir(app), docname)
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    snapshot = app._dlguide_snapshot
+    record["modules"] = {m: snapshot.get(m, "missing") for m in record.get("modules", {})}
+    path.write_text(json.dumps(record, indent=1, sort_keys=True))
 
 
 def _stored(env: Any) -> dict[str, str]:
@@ -386,6 +411,7 @@ def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
             check_validity=False,
             overwrite=True,
         )
+        _pin_record(app, doc)
         times[doc] = round(outcome.seconds, 1)
         _times_file(app).parent.mkdir(parents=True, exist_ok=True)
         _times_file(app).write_text(json.dumps(times, indent=1, sort_keys=True))
