@@ -235,7 +235,7 @@ def _accessible_markup(app, pagename, templatename, context, doctree):
 # made from the same execution cache as the site. Everything here is either latex_*,
 # which the HTML build ignores, or says which builder it is for; the one change to the
 # site is the link to the PDF at the foot of the left sidebar (_templates/pdf-link.html).
-latex_engine = "xelatex"  # Unicode in prose and outputs (∂, −, σ; box drawing in summaries)
+latex_engine = "xelatex"  # Unicode in prose and outputs (∂, −, σ, ✅) with FreeFont
 latex_documents = [(root_doc, "dlguide.tex", html_title, author, "manual")]
 latex_use_xindy = False  # makeindex comes with TeX Live itself; xindy is another package
 latex_show_urls = "footnote"  # a printed link still says where it goes
@@ -243,7 +243,9 @@ latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
     "printindex": "",  # the index of the site (genindex) is an API index; not printed
-    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
+    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",  # no code off the page
+    # The bibliography LaTeX prints at the end of the book is the References page (below).
+    "preamble": r"\addto\captionsenglish{\renewcommand{\bibname}{References}}",
 }
 # What each output becomes in the PDF: a PNG where a cell has one (figures, and the static
 # image an interactive figure carries for print); never HTML or JavaScript, which LaTeX
@@ -255,6 +257,42 @@ nb_mime_priority_overrides = [
     ("latex", "image/svg+xml", None),
 ]
 html_theme_options["primary_sidebar_end"] = ["pdf-link.html"]
+
+
+# The page that is only the bibliography. LaTeX moves every citation into one bibliography
+# at the end of the book (after this page, the last one), which would leave the page an
+# empty chapter: in the PDF it gives up its heading, the bibliography is called References,
+# and links to the page land on the bibliography.
+_PDF_BIBLIOGRAPHY_PAGE = "about/references"
+_PDF_LONGEST_VALUE = 200  # characters of a documented constant's value the PDF prints
+
+
+def _pdf_short_values(app, doctree):
+    """In the PDF, shorten documented constants whose value runs over a page.
+
+    A signature cannot break across pages, and the API reference prints the repr of each
+    module constant (dlguide.book.objectives.OBJECTIVES runs to pages). The site keeps it.
+    """
+    from docutils import nodes
+    from sphinx import addnodes
+
+    if app.builder.name != "latex":
+        return
+    for annotation in list(doctree.findall(addnodes.desc_annotation)):
+        text = annotation.astext()
+        if text.lstrip().startswith("=") and len(text) > _PDF_LONGEST_VALUE:
+            del annotation[:]
+            annotation += nodes.Text(" = ... (too long to print; see the module's source)")
+
+
+def _pdf_bibliography_page(app, doctree):
+    from docutils import nodes
+
+    if app.builder.name != "latex" or app.env.docname != _PDF_BIBLIOGRAPHY_PAGE:
+        return
+    section = next(iter(doctree.findall(nodes.section)))
+    label = rf"\cleardoublepage\phantomsection\label{{\detokenize{{{app.env.docname}::doc}}}}"
+    section.replace_self([nodes.raw("", label, format="latex"), *section.children[1:]])
 
 
 def _pdf_front_matter_and_parts(app, doctree):
@@ -285,7 +323,8 @@ def _pdf_front_matter_and_parts(app, doctree):
     top += preface
     top += latex(r"\setcounter{secnumdepth}{\dlguidesecnumdepth}")
     for wrapper in wrappers:
-        caption = next(wrapper.findall(addnodes.toctree))["caption"] or ""
+        toctree = next(wrapper.findall(addnodes.toctree))
+        caption = toctree.attributes.pop("caption", None) or ""  # else it names the contents
         title = re.sub(r"^Part [IVXL]+\.\s*", "", caption)
         top += latex(f"\\part{{{title}}}")
         top += wrapper
@@ -297,6 +336,8 @@ _setup_site = setup
 def setup(app):
     _setup_site(app)
     app.connect("doctree-read", _pdf_front_matter_and_parts)
+    app.connect("doctree-read", _pdf_short_values)
+    app.connect("doctree-read", _pdf_bibliography_page)
 
 
 if os.environ.get("DLGUIDE_PDF") == "1":
