@@ -353,13 +353,14 @@ if os.environ.get("DLGUIDE_PDF") == "1":
     _start_client = _CacheClient.start_client
 
     def _start_from_cache_only(self):
+        cache = self.nb_config.execution_cache_path
         try:
-            _get_cache(self.nb_config.execution_cache_path).match_cache_notebook(self.notebook)
+            _get_cache(cache).match_cache_notebook(self.notebook)
         except KeyError:
             raise _NotInCache(
-                f"{self.path} has no executed copy in the cache (docs/_build/.jupyter_cache) "
-                "that matches its code: run `nox -s docs` first; the PDF is made from the "
-                "site's execution cache and executes nothing itself"
+                f"{self.path} has no executed copy in the execution cache ({cache}) that "
+                "matches its code: run `nox -s docs` first; the PDF is made from the site's "
+                "execution cache and executes nothing itself"
             ) from None
         return _start_client(self)
 
