@@ -227,3 +227,67 @@ def serve(session: nox.Session) -> None:
         sys.executable, "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", str(html),
         external=True,
     )  # fmt: skip
+
+
+# === nox -s pdf: the whole book as one PDF ===============================================
+LATEX = BUILD / "latex"
+PDF = "dlguide.pdf"
+TEX_PACKAGES = (
+    "texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended "
+    "latexmk fonts-freefont-otf"
+)
+
+
+@nox.session(python=False)
+def pdf(session: nox.Session) -> None:
+    """Build the whole book as one PDF, docs/_build/latex/dlguide.pdf (run nox -s docs first).
+
+    Sphinx's LaTeX builder reads every chapter from the execution cache that nox -s docs
+    filled (docs/_build/.jupyter_cache) and executes nothing: a chapter missing from the
+    cache, or changed since, stops the build with a message. xelatex (through latexmk)
+    typesets it. Needs TeX Live from Debian: apt-get install --no-install-recommends
+    texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
+    latexmk fonts-freefont-otf (about 370 MB; .ci/run does it). The PDF is copied into
+    docs/_build/html, where the sidebar of every page links to it.
+    """
+    import time
+
+    env = _book_env(session)
+    _npm_assets(session)  # docs/conf.py copies MathJax for the site on every build
+    if not (BUILD / ".jupyter_cache").is_dir() or not (BUILD / "html" / "index.html").exists():
+        session.error(
+            "no built book in docs/_build (execution cache and site): run nox -s docs first; "
+            "the PDF is made from the site's execution cache and never executes a chapter"
+        )
+    tools = ("xelatex", "latexmk", "makeindex", "make")
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if missing:
+        session.error(
+            f"{', '.join(missing)} not found: apt-get install --no-install-recommends "
+            f"{TEX_PACKAGES} make"
+        )
+    env.pop("MPLBACKEND")
+    env["DLGUIDE_PDF"] = "1"  # docs/conf.py: outputs come from the cache only
+    start = time.monotonic()
+    session.run(
+        str(BOOK_ENV / "bin" / "sphinx-build"), "-b", "latex", "-W", "-n", "--keep-going",
+        *_posargs(session), "docs", str(LATEX),
+        env=env, external=True,
+    )  # fmt: skip
+    sphinx_seconds = time.monotonic() - start
+    session.run(
+        "make", "-C", str(LATEX), "all-pdf",
+        "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -file-line-error",
+        external=True,
+    )  # fmt: skip
+    shutil.copy2(LATEX / PDF, BUILD / "html" / PDF)
+    total = time.monotonic() - start
+    pages = "?"
+    if shutil.which("pdfinfo"):
+        info = session.run("pdfinfo", str(LATEX / PDF), external=True, silent=True) or ""
+        lines = [line for line in info.splitlines() if line.startswith("Pages:")]
+        pages = lines[0].split()[-1] if lines else "?"
+    session.log(
+        f"{LATEX / PDF}: {pages} pages in {total:.0f} s (Sphinx {sphinx_seconds:.0f} s, "
+        f"LaTeX {total - sphinx_seconds:.0f} s); copied to {BUILD / 'html' / PDF}"
+    )

@@ -260,3 +260,140 @@ def _accessible_markup(app, pagename, templatename, context, doctree):
         for old, new in _MARKUP_FIXES:
             body = body.replace(old, new)
         context["body"] = body
+
+
+# === The PDF of the whole book (nox -s pdf) ==============================================
+# Sphinx's LaTeX builder and xelatex (TeX Live from Debian; .ci/run lists the packages),
+# made from the same execution cache as the site. Everything here is either latex_*,
+# which the HTML build ignores, or says which builder it is for; the one change to the
+# site is the link to the PDF at the foot of the left sidebar (_templates/pdf-link.html).
+latex_engine = "xelatex"  # Unicode in prose and outputs (∂, −, σ, ✅) with FreeFont
+latex_documents = [(root_doc, "dlguide.tex", html_title, author, "manual")]
+latex_use_xindy = False  # makeindex comes with TeX Live itself; xindy is another package
+latex_show_urls = "footnote"  # a printed link still says where it goes
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "printindex": "",  # the index of the site (genindex) is an API index; not printed
+    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",  # no code off the page
+    # The bibliography LaTeX prints at the end of the book is the References page (below).
+    "preamble": r"\addto\captionsenglish{\renewcommand{\bibname}{References}}",
+}
+# What each output becomes in the PDF: a PNG where a cell has one (figures, and the static
+# image an interactive figure carries for print); never HTML or JavaScript, which LaTeX
+# cannot show (myst-nb's latex list already leaves them out; said here so it stays so).
+nb_mime_priority_overrides = [
+    ("latex", "image/png", 5),
+    ("latex", "text/html", None),
+    ("latex", "application/javascript", None),
+    ("latex", "image/svg+xml", None),
+]
+html_theme_options["primary_sidebar_end"] = ["pdf-link.html"]
+
+
+# The page that is only the bibliography. LaTeX moves every citation into one bibliography
+# at the end of the book (after this page, the last one), which would leave the page an
+# empty chapter: in the PDF it gives up its heading, the bibliography is called References,
+# and links to the page land on the bibliography.
+_PDF_BIBLIOGRAPHY_PAGE = "about/references"
+_PDF_LONGEST_VALUE = 200  # characters of a documented constant's value the PDF prints
+
+
+def _pdf_short_values(app, doctree):
+    """In the PDF, shorten documented constants whose value runs over a page.
+
+    A signature cannot break across pages, and the API reference prints the repr of each
+    module constant (dlguide.book.objectives.OBJECTIVES runs to pages). The site keeps it.
+    """
+    from docutils import nodes
+    from sphinx import addnodes
+
+    if app.builder.name != "latex":
+        return
+    for annotation in list(doctree.findall(addnodes.desc_annotation)):
+        text = annotation.astext()
+        if text.lstrip().startswith("=") and len(text) > _PDF_LONGEST_VALUE:
+            del annotation[:]
+            annotation += nodes.Text(" = ... (too long to print; see the module's source)")
+
+
+def _pdf_bibliography_page(app, doctree):
+    from docutils import nodes
+
+    if app.builder.name != "latex" or app.env.docname != _PDF_BIBLIOGRAPHY_PAGE:
+        return
+    section = next(iter(doctree.findall(nodes.section)))
+    label = rf"\cleardoublepage\phantomsection\label{{\detokenize{{{app.env.docname}::doc}}}}"
+    section.replace_self([nodes.raw("", label, format="latex"), *section.children[1:]])
+
+
+def _pdf_front_matter_and_parts(app, doctree):
+    """Give the PDF a preface and one LaTeX part per toctree of the home page.
+
+    LaTeX inlines every chapter where its toctree stands. On the home page the toctrees
+    stand in its last section, so every chapter would become a section of "How to run it
+    yourself", and the toctrees' captions (the parts of the book) would be lost. For the
+    LaTeX build only, this moves the home page's text into an unnumbered "Preface" chapter
+    and puts each toctree after it, headed by a part named by the toctree's caption.
+    """
+    import re
+
+    from docutils import nodes
+    from sphinx import addnodes
+
+    if app.builder.name != "latex" or app.env.docname != root_doc:
+        return
+    top = next(iter(doctree.findall(nodes.section)))
+    wrappers = [t.parent for t in top.findall(addnodes.toctree)]
+    for wrapper in wrappers:
+        wrapper.parent.remove(wrapper)
+    preface = nodes.section("", nodes.title("", "Preface"), ids=["dlguide-pdf-preface"])
+    preface.extend(top.children[1:])  # everything but the book's title
+    del top[1:]
+    latex = lambda text: nodes.raw("", text, format="latex")  # noqa: E731
+    top += latex(r"\edef\dlguidesecnumdepth{\arabic{secnumdepth}}\setcounter{secnumdepth}{-1}")
+    top += preface
+    top += latex(r"\setcounter{secnumdepth}{\dlguidesecnumdepth}")
+    for wrapper in wrappers:
+        toctree = next(wrapper.findall(addnodes.toctree))
+        caption = toctree.attributes.pop("caption", None) or ""  # else it names the contents
+        title = re.sub(r"^Part [IVXL]+\.\s*", "", caption)
+        top += latex(f"\\part{{{title}}}")
+        top += wrapper
+
+
+_setup_site = setup
+
+
+def setup(app):
+    _setup_site(app)
+    app.connect("doctree-read", _pdf_front_matter_and_parts)
+    app.connect("doctree-read", _pdf_short_values)
+    app.connect("doctree-read", _pdf_bibliography_page)
+
+
+if os.environ.get("DLGUIDE_PDF") == "1":
+    # nox -s pdf never executes a chapter: every chapter's outputs must come from the cache
+    # that nox -s docs filled. A chapter missing from it (or changed since) stops the build.
+    from jupyter_cache import get_cache as _get_cache
+    from myst_nb.core.execute.cache import NotebookClientCache as _CacheClient
+    from sphinx.errors import SphinxError as _SphinxError
+
+    class _NotInCache(_SphinxError):
+        category = "Not in the execution cache"
+
+    _start_client = _CacheClient.start_client
+
+    def _start_from_cache_only(self):
+        cache = self.nb_config.execution_cache_path
+        try:
+            _get_cache(cache).match_cache_notebook(self.notebook)
+        except KeyError:
+            raise _NotInCache(
+                f"{self.path} has no executed copy in the execution cache ({cache}) that "
+                "matches its code: run `nox -s docs` first; the PDF is made from the site's "
+                "execution cache and executes nothing itself"
+            ) from None
+        return _start_client(self)
+
+    _CacheClient.start_client = _start_from_cache_only

@@ -21,8 +21,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def docnames() -> list[str]:
-    """Every document of the built site, from its search index (``searchindex.js``)."""
+def _search_index() -> dict:
     index = SITE / "searchindex.js"
     if not index.exists():
         raise FileNotFoundError(f"no built site at {SITE}: run `nox -s docs` first")
@@ -30,10 +29,21 @@ def docnames() -> list[str]:
     payload = re.fullmatch(r"\s*Search\.setIndex\((.*)\)\s*;?\s*", text, re.DOTALL)
     if payload is None:
         raise ValueError(f"{index} does not look like a Sphinx search index")
-    names = json.loads(payload.group(1))["docnames"]
-    if not names:
+    data = json.loads(payload.group(1))
+    if not data["docnames"]:
         raise ValueError(f"{index} names no documents")
-    return sorted(names)
+    return data
+
+
+def docnames() -> list[str]:
+    """Every document of the built site, from its search index (``searchindex.js``)."""
+    return sorted(_search_index()["docnames"])
+
+
+def titles() -> dict[str, str]:
+    """The title of every document of the built site (``{docname: title}``), as plain text."""
+    data = _search_index()
+    return dict(zip(data["docnames"], data["titles"], strict=True))
 
 
 def notebook_pages() -> list[str]:
