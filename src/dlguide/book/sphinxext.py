@@ -371,6 +371,12 @@ def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
     pending = _pending_chapters(app, env, docnames)
     if not pending:
         return
+    if os.environ.get("DLGUIDE_PDF") == "1":  # nox -s pdf prints what nox -s docs executed
+        raise ExtensionError(
+            "these chapters have no executed copy in the execution cache: "
+            + ", ".join(sorted(c.doc for c in pending))
+            + ". Run `nox -s docs` first: the PDF is made from the site's executed chapters"
+        )
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
