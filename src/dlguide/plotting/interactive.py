@@ -163,7 +163,7 @@ class InteractiveFigure:
 
     @property
     def html(self) -> str:
-        """The figure's HTML: controls, chart, readouts, data, print image and caption."""
+        """All of the figure's HTML, from its controls to its print image and caption."""
         controls, readouts, spec_groups = [], [], []
         for g, (group, states) in enumerate(self.groups):
             ids = [f"{self.name}-g{g}-c{c}" for c in range(len(group))]
@@ -346,6 +346,7 @@ def optimizer_explorer(
             y=ys.tolist(),
             z=_finite_or_none(z),
             showscale=False,
+            colorscale=[[0, "#999999"], [1, "#999999"]],
             contours={
                 "coloring": "lines",
                 "start": float(z_finite.min()),
@@ -482,7 +483,7 @@ def threshold_explorer(
         cols=2,
         column_widths=[0.58, 0.42],
         horizontal_spacing=0.16,
-        subplot_titles=("precision and recall", "confusion matrix"),
+        subplot_titles=("precision (solid), recall (dashed)", "confusion matrix"),
     )
     fig.add_scatter(
         x=ts, y=precision, mode="lines", name="precision", line={"color": PALETTE[0]}, row=1, col=1
