@@ -164,7 +164,10 @@ def test_screenshots_fit_the_width(browser: Any, base_url: str, doc: str, name: 
         context, page, figure, _ = _open(browser, base_url, doc, name, viewport=viewport, dark=dark)
         try:
             # the theme's sticky headers would cover part of a tall figure in the picture
-            unstick = "#pst-header, .bd-header-article {position: static !important}"
+            unstick = (
+                "#pst-header, .bd-header-article {position: static !important}"
+                " .skip-link {display: none !important}"
+            )
             page.add_style_tag(content=unstick)
             figure.scroll_into_view_if_needed()
             page.wait_for_timeout(400)
