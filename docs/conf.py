@@ -137,6 +137,11 @@ html_favicon = "_static/favicon.svg"  # without one, browsers ask for /favicon.i
 # pydata-sphinx-theme reads the starting colour mode from here; left unset, its script
 # gets an empty mode and logs "Got invalid theme mode" on every page.
 html_context = {"default_mode": "auto"}
+# One search control at every width: the theme puts a search field in the primary sidebar
+# and a search button in the article's header, both visible at desktop width. The button
+# stays (it is there at phone width too); the sidebar's field goes. These are the theme's
+# default sidebar items less "search-button-field.html".
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
 html_theme_options = {
     "repository_url": repository_url,
     "repository_branch": "main",
@@ -397,3 +402,37 @@ if os.environ.get("DLGUIDE_PDF") == "1":
         return _start_client(self)
 
     _CacheClient.start_client = _start_from_cache_only
+
+
+# --- Figures to explore (dlguide.plotting.interactive) ------------------------------------
+# Their charts are drawn by plotly.js, which ships inside the plotly Python package: it is
+# copied into _static/plotly/ (not committed; .gitignore) and, with the small script that
+# wires the controls, added only to the pages that hold such a figure. No other host.
+def _copy_plotly_js() -> None:
+    import plotly
+
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    target = _HERE / "_static" / "plotly" / "plotly.min.js"
+    if not source.exists():
+        raise RuntimeError(f"plotly.min.js not found in {source.parent}: reinstall plotly")
+    if not target.exists() or target.read_bytes() != source.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+_copy_plotly_js()
+
+
+def _interactive_assets(app, pagename, templatename, context, doctree):
+    if 'class="dlguide-interactive"' in (context.get("body") or ""):
+        app.add_js_file("plotly/plotly.min.js")
+        app.add_js_file("dlguide-interactive.js")
+        app.add_css_file("dlguide-interactive.css")
+
+
+_setup_before_interactive = setup
+
+
+def setup(app):  # extends the setup above
+    _setup_before_interactive(app)
+    app.connect("html-page-context", _interactive_assets)

@@ -53,6 +53,18 @@ def test_encoder_block_keeps_shape_and_records_weights():
     torch.testing.assert_close(block.last_weights.sum(-1), torch.ones(3, 5))
 
 
+def test_encoder_block_keeps_each_heads_weights_and_their_mean_is_torchs_average():
+    torch.manual_seed(0)
+    block = EncoderBlock(8, heads=2)
+    x = torch.randn(3, 5, 8)
+    block(x)
+    assert block.last_head_weights.shape == (3, 2, 5, 5)
+    torch.testing.assert_close(block.last_head_weights.sum(-1), torch.ones(3, 2, 5))
+    _, averaged = block.attend(x, x, x, need_weights=True)  # torch's own average over heads
+    torch.testing.assert_close(block.last_weights, averaged)
+    assert not torch.allclose(block.last_head_weights[:, 0], block.last_head_weights[:, 1])
+
+
 def test_transformer_without_positions_is_permutation_equivariant():
     torch.manual_seed(0)
     block = EncoderBlock(8, heads=2).eval()

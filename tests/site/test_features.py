@@ -32,7 +32,7 @@ def test_search_box_finds_a_chapter(context: Any, base_url: str, doc: str):
     page.goto(f"{base_url}/index.html", wait_until="networkidle")
     # The theme's search button opens a dialog with the search field; typing and Enter
     # goes to search.html, whose script lists the matching pages.
-    page.locator("button.search-button-field, button.search-button").first.click()
+    page.locator("button.search-button__button >> visible=true").first.click()
     field = page.locator("input[name='q']:visible").first
     field.fill(word)
     field.press("Enter")
@@ -50,6 +50,41 @@ def test_search_box_finds_a_chapter(context: Any, base_url: str, doc: str):
     link.click()
     page.wait_for_url(re.compile(re.escape(doc) + r"\.html"))
     assert page.locator("main h1:visible").count() == 1
+
+
+# Whatever opens the search dialog, or is a search field itself.
+SEARCH_CONTROLS = "button.search-button__button, input[type='search'], input[name='q']"
+
+
+@pytest.mark.parametrize("doc", ["index", *CHAPTERS[:1]])
+def test_one_search_control_at_desktop_width(context: Any, base_url: str, doc: str):
+    page = context.new_page()  # 1280 px wide
+    page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+    visible = page.locator(f"{SEARCH_CONTROLS} >> visible=true")
+    assert visible.count() == 1, [visible.nth(i).evaluate("(e) => e.outerHTML.slice(0, 120)")
+                                  for i in range(visible.count())]  # fmt: skip
+
+
+@pytest.mark.parametrize("doc", CHAPTERS[:1])
+def test_search_works_at_phone_width(browser: Any, base_url: str, doc: str):
+    word = _title_word(doc)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+        buttons = page.locator("button.search-button__button >> visible=true")
+        assert buttons.count() == 1
+        buttons.first.click()
+        field = page.locator("input[name='q']:visible").first
+        field.fill(word)
+        field.press("Enter")
+        page.wait_for_url(re.compile(r"search\.html\?q="))
+        results = page.locator("#search-results li a")
+        results.first.wait_for(timeout=20_000)
+        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        assert any(h and h.split("#")[0].endswith(f"{doc}.html") for h in hrefs), (word, hrefs)
+    finally:
+        context.close()
 
 
 def _background_luminance(page: Any) -> float:

@@ -119,10 +119,17 @@ class EncoderBlock(_module()):  # type: ignore[misc]
             torch.nn.Linear(dim, width), torch.nn.ReLU(), torch.nn.Linear(width, dim)
         )
         self.last_weights = None
+        self.last_head_weights = None
 
     def forward(self, x: Any) -> Any:
-        """Apply the block; keep the attention weights (averaged over heads) in ``last_weights``."""
-        attended, self.last_weights = self.attend(x, x, x, need_weights=True)
+        """Apply the block; keep its attention weights.
+
+        ``last_head_weights`` holds them per head, ``(batch, heads, queries, keys)``;
+        ``last_weights`` their mean over the heads, ``(batch, queries, keys)``.
+        """
+        attended, heads = self.attend(x, x, x, need_weights=True, average_attn_weights=False)
+        self.last_head_weights = heads
+        self.last_weights = heads.mean(dim=1)
         x = self.norm1(x + attended)
         return self.norm2(x + self.feed_forward(x))
 

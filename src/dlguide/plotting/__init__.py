@@ -3,6 +3,8 @@
 - :mod:`dlguide.plotting.charts` -- figures, line and bar charts, image grids, curves, heat maps
 - :mod:`dlguide.plotting.diagrams` -- diagrams that one chapter draws (nested regions,
   decision regions, a computation graph, probability panels)
+- :mod:`dlguide.plotting.interactive` -- figures to explore in the browser (plotly, with
+  sliders and lists whose every state is computed at build)
 - the style itself is :mod:`dlguide.book.style` (the style file ``dlguide.mplstyle``)
 
 Chapters make figures with these helpers and hand them to :func:`glue_figure`, which
@@ -26,9 +28,15 @@ from dlguide.plotting.diagrams import (
     nested_regions,
     probability_panels,
 )
+from dlguide.plotting.interactive import (
+    attention_explorer,
+    optimizer_explorer,
+    threshold_explorer,
+)
 
 __all__ = [
     "PALETTE",
+    "attention_explorer",
     "bar_chart",
     "confusion_heatmap",
     "curve_chart",
@@ -39,6 +47,8 @@ __all__ = [
     "line_chart",
     "nested_regions",
     "new_figure",
+    "optimizer_explorer",
     "probability_panels",
+    "threshold_explorer",
     "use_book_style",
 ]
