@@ -1,0 +1,56 @@
+"""Open JupyterLab on the book's chapters, as notebooks, in the book's environment (nox -s lab).
+
+Run by ``nox -s lab`` with the Python of ``.nox/book``; any arguments go to ``jupyter lab``
+(for example ``--no-browser --port 8890``). The kernels get the environment the build gives
+its own (``dlguide.book.sphinxext``): Keras on PyTorch, Hugging Face offline, caches inside
+``docs/_build``, and the trained models of the build's model cache (``docs/_build/models``),
+so a chapter runs as it did in the build. What a reader's run records stays apart from the
+build's records: claims go to ``docs/_build/lab/claims``.
+
+jupytext (in the book's environment) reads each chapter's MyST Markdown file as a notebook;
+the settings written here make a double click open a chapter as a notebook (right click,
+"Open With", still offers the text editor). Saving writes the Markdown file back, without
+outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "docs" / "_build"
+LAB = BUILD / "lab"
+# JupyterLab's setting that chooses the viewer a double click opens a file with.
+DEFAULT_VIEWERS = {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}
+
+
+def lab_environment() -> dict[str, str]:
+    """Set the kernels' environment (as the build's) in ``os.environ``; return what changed."""
+    from dlguide.book.sphinxext import _kernel_environment
+
+    before = dict(os.environ)
+    _kernel_environment(types.SimpleNamespace(outdir=str(LAB / "html")), None)
+    os.environ["DLGUIDE_MODEL_CACHE"] = str(BUILD / "models")  # reuse what the build trained
+    settings = LAB / "user-settings"
+    plugin = settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+    plugin.parent.mkdir(parents=True, exist_ok=True)
+    plugin.write_text(json.dumps(DEFAULT_VIEWERS, indent=2))
+    os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+    os.environ["JUPYTERLAB_WORKSPACES_DIR"] = str(LAB / "workspaces")
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(LAB / "runtime")
+    return {k: v for k, v in os.environ.items() if before.get(k) != v}
+
+
+def main(argv: list[str]) -> None:
+    lab_environment()
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'docs'}",
+               *argv]  # fmt: skip
+    os.execv(sys.executable, command)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
