@@ -152,7 +152,7 @@ def _chosen() -> list:
         elif wanted == "fast":
             took = seconds.get(name, math.inf)
             if took > FAST_SECONDS:
-                reason = f"recorded at {took:.0f} s > {FAST_SECONDS:g} s; DLGUIDE_NOTEBOOKS=all runs it"
+                reason = f"recorded at {took:.0f} s > {FAST_SECONDS:g} s (DLGUIDE_NOTEBOOKS=all)"
         elif wanted != "all" and not any(
             fnmatch.fnmatch(name, pattern.strip()) for pattern in wanted.split(",")
         ):
@@ -181,10 +181,9 @@ def test_notebook_runs_and_its_visible_cells_run_again(path: Path, tmp_path: Pat
         with client.setup_kernel():
             for index, cell in enumerate(notebook.cells):
                 client.execute_cell(cell, index)  # raises CellExecutionError, with the traceback
-            again = [(i, c) for i, c in enumerate(notebook.cells) if is_visible(c)]
-            assert again, "a chapter with no visible code cell"
-            for index, cell in again:
-                client.execute_cell(cell, index)
+            for index, cell in enumerate(notebook.cells):
+                if is_visible(cell):  # some pages (about/) hide every cell: nothing to re-run
+                    client.execute_cell(cell, index)
     finally:
         os.environ.clear()
         os.environ.update(saved)

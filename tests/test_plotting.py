@@ -482,7 +482,7 @@ class TestBertInputDiagram:
 
         with pytest.raises(ValueError, match=r"^segments has 1 entries but tokens has 2"):
             bert_input_diagram(["a", "b"], [0])
-        with pytest.raises(ValueError, match=r"^segments\[1\] must be 0 \(A\) or 1 \(B\), got int 2"):
+        with pytest.raises(ValueError, match=r"^segments\[1\] must be 0 \(A\) or 1 \(B\), got i"):
             bert_input_diagram(["a", "b"], [0, 2])
         with pytest.raises(TypeError, match=r"^segments must be a sequence"):
             bert_input_diagram(["a", "b"], "01")
