@@ -39,12 +39,14 @@ def _get(url: str) -> dict:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     port = _free_port()
-    env = {**os.environ, "DLGUIDE_LAB_DIR": str(tmp_path_factory.mktemp("lab"))}
+    folder = tmp_path_factory.mktemp("lab")
+    env = {**os.environ, "DLGUIDE_LAB_DIR": str(folder)}
     env.pop("MPLBACKEND", None)
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (closed in finally)
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "tools" / "lab.py"), "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -56,7 +58,7 @@ def lab(tmp_path_factory):
             except (urllib.error.URLError, ConnectionError):
                 if server.poll() is not None or time.monotonic() > deadline:
                     server.kill()
-                    pytest.fail(f"JupyterLab did not start: {server.stderr.read()[-2000:]}")
+                    pytest.fail(f"JupyterLab did not start: {(folder / 'server.log').read_text()}")
                 time.sleep(1)
         yield base
     finally:
@@ -65,6 +67,8 @@ def lab(tmp_path_factory):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()
+        log.close()
 
 
 def test_a_chapter_opens_as_a_notebook(lab):
@@ -81,5 +85,5 @@ def test_a_double_click_opens_a_chapter_as_a_notebook(lab):
     viewers = setting["settings"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook"
     # the viewer exists: jupytext's JupyterLab extension is installed beside JupyterLab
-    extensions = {e["name"] for e in _get(f"{lab}/lab/api/extensions")[0]}
+    extensions = {e["name"] for e in _get(f"{lab}/lab/api/extensions")}
     assert "jupyterlab-jupytext" in extensions
