@@ -4,11 +4,11 @@ The site's ``.ipynb`` download of a chapter is myst-nb's conversion of its MyST 
 file (``jupyter_execute/<page>.ipynb``, with the outputs put back); a reader who opens the
 chapter in ``nox -s lab`` gets the same cells through jupytext. Here each chapter is
 converted the way the site converts it, then executed with nbclient in a fresh kernel of the
-book's environment, set up as the build sets up its kernels (``dlguide.book.sphinxext``),
-cell by cell from the top. Then every *visible* code cell (one the page does not hide) is
-executed once more, in order, in the same kernel: a reader who re-runs a cell they can see
-must not find that a hidden cell further down has broken it (say, by rebinding a function's
-name to a number).
+book's environment, set up as the build sets up its kernels (``dlguide.book.sphinxext``) and
+reusing the models the build trained, as ``nox -s lab`` does, cell by cell from the top.
+Then every *visible* code cell (one the page does not hide) is executed once more, in order,
+in the same kernel: a reader who re-runs a cell they can see must not find that a hidden
+cell further down has broken it (say, by rebinding a function's name to a number).
 
 Which chapters are executed, by ``DLGUIDE_NOTEBOOKS``:
 
@@ -172,6 +172,8 @@ def test_notebook_runs_and_its_visible_cells_run_again(path: Path, tmp_path: Pat
     saved = dict(os.environ)
     try:
         _kernel_environment(types.SimpleNamespace(outdir=str(tmp_path / "html")), None)
+        # as in nox -s lab: the models the build trained (keyed on everything that makes them)
+        os.environ["DLGUIDE_MODEL_CACHE"] = str(DOCS / "_build" / "models")
         os.environ.pop("MPLBACKEND", None)  # the kernels use the inline backend, as in the build
         client = NotebookClient(
             notebook, timeout=900, kernel_name="python3",
