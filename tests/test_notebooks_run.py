@@ -172,8 +172,10 @@ def test_notebook_runs_and_its_visible_cells_run_again(path: Path, tmp_path: Pat
     saved = dict(os.environ)
     try:
         _kernel_environment(types.SimpleNamespace(outdir=str(tmp_path / "html")), None)
-        # as in nox -s lab: the models the build trained (keyed on everything that makes them)
-        os.environ["DLGUIDE_MODEL_CACHE"] = str(DOCS / "_build" / "models")
+        # as in nox -s lab: the models the build trained (keyed on everything that makes them),
+        # not a new cache in tmp_path, which would train them again
+        if Path(os.environ.get("DLGUIDE_MODEL_CACHE", "/")).is_relative_to(tmp_path):
+            os.environ["DLGUIDE_MODEL_CACHE"] = str(DOCS / "_build" / "models")
         os.environ.pop("MPLBACKEND", None)  # the kernels use the inline backend, as in the build
         client = NotebookClient(
             notebook, timeout=900, kernel_name="python3",

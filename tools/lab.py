@@ -40,7 +40,9 @@ def lab_environment() -> dict[str, str]:
 
     before = dict(os.environ)
     _kernel_environment(types.SimpleNamespace(outdir=str(LAB / "html")), None)
-    os.environ["DLGUIDE_MODEL_CACHE"] = str(BUILD / "models")  # reuse what the build trained
+    if Path(os.environ.get("DLGUIDE_MODEL_CACHE", "/")).is_relative_to(LAB):
+        # a cache inside the lab's folder would train again: use the build's trained models
+        os.environ["DLGUIDE_MODEL_CACHE"] = str(BUILD / "models")
     settings = LAB / "user-settings"
     for plugin, values in SETTINGS.items():
         path = settings / f"{plugin}.jupyterlab-settings"
