@@ -291,3 +291,20 @@ def pdf(session: nox.Session) -> None:
         f"{LATEX / PDF}: {pages} pages in {total:.0f} s (Sphinx {sphinx_seconds:.0f} s, "
         f"LaTeX {total - sphinx_seconds:.0f} s); copied to {BUILD / 'html' / PDF}"
     )
+
+
+# --- nox -s lab: the chapters as notebooks, in the book's environment -----------------------
+@nox.session(python=False)
+def lab(session: nox.Session) -> None:
+    """Open JupyterLab on docs/, where a double click opens a chapter as a notebook.
+
+    The kernels run in .nox/book with the build's kernel environment (tools/lab.py), and
+    reuse the models the build trained. Arguments after -- go to jupyter lab, e.g.
+    nox -s lab -- --no-browser --port 8890.
+    """
+    env = _book_env(session)
+    env.pop("MPLBACKEND")  # the kernels use the inline backend, as in the build
+    session.run(
+        str(BOOK_ENV / "bin" / "python"), "tools/lab.py", *_posargs(session),
+        env=env, external=True,
+    )  # fmt: skip

@@ -151,11 +151,9 @@ html_theme_options = {
     "use_edit_page_button": True,
     "use_download_button": True,
     "use_source_button": True,
-    "launch_buttons": {
-        "binderhub_url": "https://mybinder.org",
-        "colab_url": "https://colab.research.google.com",
-        "notebook_interface": "jupyterlab",
-    },
+    # No launch buttons (Binder, Colab): a notebook launched there cannot import dlguide
+    # nor its offline data packages. Readers run the chapters with `nox -s lab` (README).
+    "launch_buttons": {},
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }

@@ -291,6 +291,19 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "nodes": lambda: {"x": (0.0, 0.0, "input"), "y": (1.0, 0.0, "output")},
         "edges": lambda: [("x", "y")],
     },
+    "dlguide.plotting.diagrams.lstm_cell_diagram": {
+        "input_size": lambda: 4,
+        "hidden_size": lambda: 8,
+    },
+    "dlguide.plotting.diagrams.encoder_block_diagram": {"dim": lambda: 8, "heads": lambda: 2},
+    "dlguide.plotting.diagrams.bert_input_diagram": {
+        "tokens": lambda: ["[CLS]", "hi", "[SEP]"],
+        "segments": lambda: [0, 0, 0],
+    },
+    "dlguide.plotting.diagrams.workflow_diagram": {
+        "steps": lambda: ["ask", "answer", "check"],
+        "notes": lambda: ["", "a note", ""],  # loops: no loops (empty) is valid; tested apart
+    },
     "dlguide.plotting.diagrams.probability_panels": {
         "images": lambda: _images()[:2],
         "probabilities": lambda: np.array([[0.7, 0.3], [0.2, 0.8]]),

@@ -396,3 +396,125 @@ class TestGraphDiagram:
             graph_diagram(nodes, [("a", "a")], highlight=["q"])
         with pytest.raises(ValueError, match=r"^edges must hold at least one"):
             graph_diagram(nodes, [])
+
+
+def _texts(fig):
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+class TestLstmCellDiagram:
+    def test_draws_gates_and_the_cell_state_with_the_sizes(self):
+        from dlguide.plotting import lstm_cell_diagram
+
+        fig = lstm_cell_diagram(32, 128)
+        texts = _texts(fig)
+        for gate in ("forget gate\nσ", "input gate\nσ", "candidate\ntanh", "output gate\nσ"):
+            assert gate in texts
+        assert "cell state $c_{t-1}$ (128)" in texts and "input $x_t$ (32)" in texts
+        assert "$[h_{t-1}, x_t]$: 160 numbers" in texts
+        assert "each gate: a weight matrix\nof 128 × 160, and a bias" in texts
+        # the additive path: one multiplication and one addition on the cell-state line
+        assert texts.count("+") == 1 and texts.count("×") == 3
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import lstm_cell_diagram
+
+        with pytest.raises(TypeError, match=r"^input_size must be an integer"):
+            lstm_cell_diagram(3.5, 8)
+        with pytest.raises(ValueError, match=r"^hidden_size must be"):
+            lstm_cell_diagram(3, 0)
+
+
+class TestEncoderBlockDiagram:
+    def test_draws_the_sublayers_in_order(self):
+        from dlguide.plotting import encoder_block_diagram
+
+        fig = encoder_block_diagram(64, heads=4)
+        ax = fig.axes[0]
+        boxes = {t.get_text(): t.get_position()[1] for t in ax.texts}
+        attention = boxes["multi-head self-attention\n4 heads of 16 numbers"]
+        feed_forward = boxes["feed-forward, each position alone\n64 → 256 (ReLU) → 64"]
+        assert attention < feed_forward  # attention first, from the bottom up
+        assert _texts(fig).count("layer norm") == 2 and _texts(fig).count("residual") == 2
+        plt.close(fig)
+        fig = encoder_block_diagram(12, heads=3, hidden=7)
+        assert "feed-forward, each position alone\n12 → 7 (ReLU) → 12" in _texts(fig)
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import encoder_block_diagram
+
+        with pytest.raises(ValueError, match=r"^dim \(10\) must be divisible by heads \(4\)"):
+            encoder_block_diagram(10, heads=4)
+        with pytest.raises(TypeError, match=r"^heads must be an integer"):
+            encoder_block_diagram(8, heads="2")
+        with pytest.raises(ValueError, match=r"^hidden must be"):
+            encoder_block_diagram(8, heads=2, hidden=0)
+
+
+class TestBertInputDiagram:
+    def test_one_column_per_token_three_rows_summed(self):
+        from dlguide.plotting import bert_input_diagram
+
+        tokens = ["[CLS]", "is", "it", "[SEP]", "yes", "[SEP]"]
+        fig = bert_input_diagram(tokens, [0, 0, 0, 0, 1, 1])
+        texts = _texts(fig)
+        assert [t for t in texts if t in tokens] == tokens + tokens  # the input, then subscripts
+        assert texts.count("E") == len(tokens)
+        assert texts.count("$E_{A}$") == 4 and texts.count("$E_{B}$") == 2
+        assert [f"$E_{{{i}}}$" for i in range(6)] == [t for t in texts if t[4:-2].isdigit()]
+        assert texts.count("+") == 2 * len(tokens)
+        assert {"token\nembeddings", "segment\nembeddings", "position\nembeddings"} <= set(texts)
+        plt.close(fig)
+
+    def test_word_pieces_with_mathtext_characters_draw(self):
+        from dlguide.plotting import bert_input_diagram
+
+        tokens = ["[CLS]", "token", "##ization", "$5", "50%", "a_b", "{x}", "^", "~", "\\", "&"]
+        fig = bert_input_diagram(tokens, [0] * len(tokens))
+        fig.canvas.draw()  # mathtext parses every label here: an unescaped one raises
+        assert _texts(fig).count("##ization") == 2 and _texts(fig).count("$5") == 2
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import bert_input_diagram
+
+        with pytest.raises(ValueError, match=r"^segments has 1 entries but tokens has 2"):
+            bert_input_diagram(["a", "b"], [0])
+        with pytest.raises(ValueError, match=r"^segments\[1\] must be 0 \(A\) or 1 \(B\), got i"):
+            bert_input_diagram(["a", "b"], [0, 2])
+        with pytest.raises(TypeError, match=r"^segments must be a sequence"):
+            bert_input_diagram(["a", "b"], "01")
+        with pytest.raises(ValueError, match=r"^tokens must hold at most 16 tokens"):
+            bert_input_diagram(["a"] * 17, [0] * 17)
+        with pytest.raises(ValueError, match=r"^tokens must not be empty"):
+            bert_input_diagram([], [])
+
+
+class TestWorkflowDiagram:
+    def test_numbered_steps_notes_and_a_loop(self):
+        from dlguide.plotting import workflow_diagram
+
+        fig = workflow_diagram(["ask", "measure", "check"], ["", "train", "test"],
+                               loops=[(3, 2)], loop_label="again")  # fmt: skip
+        texts = _texts(fig)
+        assert [t for t in texts if t[:1].isdigit()] == ["1\nask", "2\nmeasure", "3\ncheck"]
+        assert "train" in texts and "test" in texts and "again" in texts
+        assert "" in texts  # the empty annotations are the arrows: two forward, one back
+        assert texts.count("") == 3
+        plt.close(fig)
+
+    def test_bad_input(self):
+        from dlguide.plotting import workflow_diagram
+
+        with pytest.raises(ValueError, match=r"^notes has 1 entries but steps has 2"):
+            workflow_diagram(["a", "b"], [""])
+        with pytest.raises(ValueError, match=r"^loops must go back from a step to an earlier"):
+            workflow_diagram(["a", "b"], loops=[(1, 2)])
+        with pytest.raises(ValueError, match=r"^loops must go back"):
+            workflow_diagram(["a", "b"], loops=[(3, 1)])
+        with pytest.raises(TypeError, match=r"^loops must hold \(from, to\) pairs"):
+            workflow_diagram(["a", "b"], loops=[2])
+        with pytest.raises(TypeError, match=r"^steps\[1\] must be a string"):
+            workflow_diagram(["a", 3])

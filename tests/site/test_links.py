@@ -78,3 +78,18 @@ def test_the_site_has_pages():
 @pytest.mark.parametrize("page", HTML_FILES, ids=lambda p: str(p.relative_to(SITE)))
 def test_every_local_link_and_anchor_resolves(page: Path):
     assert _problems(page) == []
+
+
+# Notebook services a launch button would send the reader to. The book has none: a notebook
+# launched there cannot import dlguide or its offline data (docs/conf.py, README).
+LAUNCH_HOSTS = ("mybinder.org", "colab.research.google.com", "deepnote.com", "binder")
+
+
+@pytest.mark.parametrize("page", HTML_FILES, ids=lambda p: str(p.relative_to(SITE)))
+def test_no_launch_button(page: Path):
+    launches = [
+        link for _, link in _parse(page).links
+        if any(host in (urlsplit(link).netloc or "") for host in LAUNCH_HOSTS)
+    ]  # fmt: skip
+    assert launches == []
+    assert "launch-buttons" not in page.read_text(encoding="utf-8")
