@@ -102,7 +102,7 @@ def _windows() -> tuple[Any, Any]:
 
 
 def _char_model() -> Any:
-    from dlguide.architectures.sequences import CharModel
+    from dlguide.architectures.char_model import CharModel
 
     return CharModel(5, "gru", hidden=4)
 
@@ -120,7 +120,7 @@ def _rnn() -> Any:
 
 
 def _tagger() -> Any:
-    from dlguide.architectures.attention import SequenceTagger
+    from dlguide.architectures.transformer import SequenceTagger
 
     return SequenceTagger(3, 4, "lstm", dim=8)
 

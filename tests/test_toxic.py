@@ -118,6 +118,8 @@ def test_student_learns_and_thresholds_separate():
         student.top_pieces("rude")
     with pytest.raises(TypeError, match="texts"):
         student.predict("one string")
+    with pytest.raises(ValueError, match=r"^texts must not be empty"):
+        student.predict([])
 
 
 def test_network_refuses_bad_ids():

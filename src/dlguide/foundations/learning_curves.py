@@ -20,7 +20,9 @@ import numpy as np
 
 from dlguide._checks import (
     check_array,
+    check_class_ids,
     check_int,
+    check_positive,
     check_real,
     check_same_length,
     check_tensor,
@@ -130,11 +132,7 @@ def _check_xy(model: Any, x: Any, y: np.ndarray) -> Any:
     labels = check_array("y", y, ndim=1, kind="integer")
     check_same_length(x=x, y=labels)
     n_outputs = model_outputs(model, "x", x)
-    if labels.min() < 0 or labels.max() >= n_outputs:
-        raise ValueError(
-            f"y must hold class ids from 0 to {n_outputs - 1} (the model's outputs), got values "
-            f"from {labels.min()} to {labels.max()}"
-        )
+    check_class_ids("y", labels, n_outputs, counted="model outputs")
     return torch.tensor(labels, dtype=torch.long)
 
 
@@ -169,9 +167,7 @@ def train_steps(
     targets = _check_xy(model, x, y)
     steps = check_int("steps", steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     weight_decay = check_real("weight_decay", weight_decay)
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")

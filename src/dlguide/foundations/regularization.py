@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_str, describe
+from dlguide._checks import check_array, check_int, check_positive, check_real, check_str, describe
 
 __all__ = [
     "augment_images",
@@ -188,9 +188,7 @@ def weight_sparsity(model: Any, threshold: float = 1e-3) -> float:
     >>> weight_sparsity(layer)
     0.5
     """
-    threshold = check_real("threshold", threshold)
-    if threshold <= 0:
-        raise ValueError(f"threshold must be positive, got {threshold}")
+    threshold = check_positive("threshold", threshold)
     values = weight_values(model)
     return float(np.mean(np.abs(values) < threshold))
 

@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+from dlguide._checks import (
+    check_array,
+    check_class_ids,
+    check_int,
+    check_positive,
+    check_same_length,
+    check_texts,
+    describe,
+)
 
 __all__ = [
     "STAR_EDGES",
@@ -44,29 +52,12 @@ def _as_array(name: str, value: Any, **checks: Any) -> np.ndarray:
     return check_array(name, np.asarray(value), **checks)
 
 
-def _check_texts(texts: Any) -> list[str]:
-    """``texts`` as a list, after checking it is a non-empty sequence of strings."""
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
-        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a string, got {describe(text)}")
-    return list(texts)
-
-
 def _check_folder(folder: Any, *, allow_none: bool = False) -> None:
     if allow_none and folder is None:
         return
     if not isinstance(folder, (str, os.PathLike)) or not str(folder):
         wanted = "a folder path (or None)" if allow_none else "a folder path"
         raise TypeError(f"folder must be {wanted}, got {describe(folder)}")
-
-
-def _positive(name: str, value: Any) -> float:
-    number = check_real(name, value)
-    if number <= 0:
-        raise ValueError(f"{name} must be positive, got {number}")
-    return number
 
 
 #: Rating boundaries (on VADER's -4 to +4 scale) between 1, 2, 3, 4 and 5 stars.
@@ -164,8 +155,7 @@ def thresholds_like(scores: Any, labels: Any) -> np.ndarray:
     s = _as_array("scores", scores, ndim=1).astype(float)
     y = _as_array("labels", labels, ndim=1, kind="integer")
     check_same_length(scores=s, labels=y)
-    if y.min() < 0:
-        raise ValueError(f"labels must be class ids from 0, got {y.min()}")
+    check_class_ids("labels", y)
     n_classes = int(y.max()) + 1
     shares = np.cumsum(np.bincount(y, minlength=n_classes))[:-1] / len(y)
     return np.quantile(s, shares)
@@ -243,8 +233,7 @@ def fit_temperature(logits: Any, labels: Any) -> float:
     z = _as_array("logits", logits, ndim=2).astype(float)
     y = _as_array("labels", labels, ndim=1, kind="integer")
     check_same_length(logits=z, labels=y)
-    if y.min() < 0 or y.max() >= z.shape[1]:
-        raise ValueError(f"labels must lie in range({z.shape[1]}), got {y.min()}..{y.max()}")
+    check_class_ids("labels", y, z.shape[1], counted="columns of logits")
 
     def nll(log_t: float) -> float:
         return float(-log_softmax(z / np.exp(log_t), axis=1)[np.arange(len(y)), y].mean())
@@ -285,23 +274,15 @@ def train_text_classifier(
     from dlguide.language.bert import quiet_transformers
 
     _check_folder(folder, allow_none=True)
-    texts = _check_texts(texts)
+    texts = check_texts("texts", texts)
     y = _as_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(texts):
         raise ValueError(f"texts has {len(texts)} entries but labels has {len(y)}")
-    if isinstance(label_names, str) or not isinstance(label_names, Sequence) or not label_names:
-        raise TypeError(
-            f"label_names must be a non-empty list of strings, got {describe(label_names)}"
-        )
-    for i, label_name in enumerate(label_names):
-        if not isinstance(label_name, str):
-            raise TypeError(f"label_names[{i}] must be a string, got {describe(label_name)}")
-    names = list(label_names)
-    if y.min() < 0 or y.max() >= len(names):
-        raise ValueError(f"labels must lie in range({len(names)}) to match label_names")
+    names = check_texts("label_names", label_names)
+    check_class_ids("labels", y, len(names), counted="label_names")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
         check_int(name, value, minimum=1)
-    rate = _positive("lr", lr)
+    rate = check_positive("lr", lr)
     quiet_transformers()
     torch.manual_seed(check_int("seed", seed, minimum=0))
     path = minilm_path()
@@ -360,7 +341,7 @@ def fine_tuned_sentiment(
 
     n = check_int("n_train", n_train, minimum=10)
     epochs = check_int("epochs", epochs, minimum=1)
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     check_int("seed", seed, minimum=0)
     quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
     splits = sentiment_splits(n_train=n, seed=seed)
@@ -404,7 +385,7 @@ def classify(
     from dlguide.language.bert import quiet_transformers
 
     _check_folder(folder)
-    texts = _check_texts(texts)
+    texts = check_texts("texts", texts)
     check_int("batch_size", batch_size, minimum=1)
     check_int("max_length", max_length, minimum=2)
     folder = Path(folder)

@@ -30,12 +30,15 @@ import numpy as np
 from dlguide._checks import (
     check_array,
     check_int,
+    check_positive,
     check_real,
     check_same_length,
     check_str,
+    check_texts,
     describe,
 )
 from dlguide.data._package_files import DataError, package_file
+from dlguide.language.features import _piece_bag, _word_pieces
 
 __all__ = [
     "PUBLISHED_EXAMPLES",
@@ -136,15 +139,6 @@ def _word_index() -> dict[str, int]:
     return {word: i for word, i in index.items() if i < _MAX_WORDS}
 
 
-def _check_texts(texts: Any) -> list[str]:
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or len(texts) == 0:
-        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a string, got {describe(text)}")
-    return list(texts)
-
-
 def jigsaw_word_ids(texts: Sequence[str]) -> np.ndarray:
     """Turn texts into the network's input: 100 word ids per text, as the Keras tokenizer does.
 
@@ -158,7 +152,7 @@ def jigsaw_word_ids(texts: Sequence[str]) -> np.ndarray:
     >>> ids.shape, ids[0, -3:].tolist()
     ((1, 100), [6, 1, 1034])
     """
-    items = _check_texts(texts)
+    items = check_texts("texts", texts)
     index = _word_index()
     out = np.zeros((len(items), _LENGTH), dtype=np.int64)
     for row, text in enumerate(items):
@@ -359,7 +353,7 @@ def toxicity_scores(
     """
     import torch
 
-    items = _check_texts(texts)
+    items = check_texts("texts", texts)
     if not isinstance(rescale, bool):
         raise TypeError(f"rescale must be True or False, got {describe(rescale)}")
     check_int("batch_size", batch_size, minimum=1)
@@ -494,8 +488,8 @@ class ToxicityStudent:
         """Return the six predicted probabilities per text, shape ``(len(texts), 6)``."""
         import torch
 
-        items = _check_texts(texts)
-        ids, offsets = _bag(_pieces(self.tokenizer, items))
+        items = check_texts("texts", texts)
+        ids, offsets = _piece_bag(_word_pieces(self.tokenizer, items, max_length=128))
         self.module.eval()
         with torch.no_grad():
             return torch.sigmoid(self.module(ids, offsets)).numpy()
@@ -518,19 +512,6 @@ def _wordpiece_tokenizer() -> Any:
 
     quiet_transformers()
     return AutoTokenizer.from_pretrained(minilm_path())
-
-
-def _pieces(tokenizer: Any, texts: list[str]) -> list[list[int]]:
-    encoded = tokenizer(texts, add_special_tokens=False, truncation=True, max_length=128)
-    return [ids or [tokenizer.unk_token_id] for ids in encoded["input_ids"]]
-
-
-def _bag(pieces: list[list[int]]) -> tuple[Any, Any]:
-    """Flat word-piece ids and the offset where each text starts, for ``EmbeddingBag``."""
-    import torch
-
-    offsets = np.concatenate([[0], np.cumsum([len(p) for p in pieces])[:-1]])
-    return torch.as_tensor([i for p in pieces for i in p]), torch.as_tensor(offsets)
 
 
 def train_student(
@@ -576,16 +557,14 @@ def train_student(
 
     from dlguide._lightning import quiet_lightning
 
-    items = _check_texts(texts)
+    items = check_texts("texts", texts)
     y = check_array("targets", targets, ndim=2).astype(np.float32)
     if y.shape != (len(items), len(TOXIC_LABELS)):
         raise ValueError(f"targets must have shape ({len(items)}, 6), got {y.shape}")
     if y.min() < 0 or y.max() > 1:
         raise ValueError("targets must lie between 0 and 1")
     check_int("epochs", epochs, minimum=1)
-    rate = check_real("lr", lr)
-    if rate <= 0:
-        raise ValueError(f"lr must be positive, got {rate}")
+    rate = check_positive("lr", lr)
     check_int("batch_size", batch_size, minimum=1)
     torch.manual_seed(check_int("seed", seed, minimum=0))
     tokenizer = _wordpiece_tokenizer()
@@ -603,14 +582,14 @@ def train_student(
 
         def training_step(self, batch: Any, batch_idx: int) -> Any:
             (index,) = batch
-            ids, offsets = _bag([pieces[i] for i in index.tolist()])
+            ids, offsets = _piece_bag([pieces[i] for i in index.tolist()])
             logits = self(ids, offsets)
             return nn.functional.binary_cross_entropy_with_logits(logits, target[index])
 
         def configure_optimizers(self) -> Any:
             return torch.optim.Adam(self.parameters(), lr=rate)
 
-    pieces, target = _pieces(tokenizer, items), torch.from_numpy(y)
+    pieces, target = _word_pieces(tokenizer, items, max_length=128), torch.from_numpy(y)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.arange(len(items))),
         batch_size=batch_size, shuffle=True,
