@@ -8,16 +8,14 @@ import pytest
 from dlguide.language.sentiment import (
     STAR_NAMES,
     classify,
-    expected_calibration_error,
     fine_tuned_sentiment,
-    fit_temperature,
     off_by_one_accuracy,
-    reliability_bins,
     sentiment_splits,
     stars_from_ratings,
     thresholds_like,
     train_text_classifier,
 )
+from dlguide.metrics import expected_calibration_error, fit_temperature, reliability_bins
 
 
 def test_stars_from_ratings_edges():

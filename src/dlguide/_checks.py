@@ -249,3 +249,17 @@ def check_texts(name: str, value: Any) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"{name}[{i}] must be a string, got {describe(text)}")
     return list(value)
+
+
+def as_checked_array(name: str, value: Any, **checks: Any) -> np.ndarray:
+    """Return ``value`` (an array, a list or a pandas Series) as an array checked by check_array."""
+    if not (isinstance(value, (list, tuple)) or hasattr(value, "__array__")):
+        raise TypeError(f"{name} must be an array (or a list), got {describe(value)}")
+    return check_array(name, np.asarray(value), **checks)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` as a bool, or raise if it is not ``True`` or ``False``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)

@@ -29,41 +29,16 @@ from dlguide._checks import (
     describe,
     model_outputs,
 )
+from dlguide.data.sampling import stratified_subset
 
 __all__ = [
     "image_cnn",
     "image_mlp",
     "learning_curve",
-    "stratified_subset",
     "tabular_mlp",
     "torch_accuracy",
     "train_steps",
 ]
-
-
-def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> np.ndarray:
-    """Return sorted indices of ``per_class`` examples of every class in ``labels``.
-
-    Examples
-    --------
-    >>> labels = np.array([0, 0, 0, 1, 1, 1, 1])
-    >>> idx = stratified_subset(labels, 2, seed=0)
-    >>> np.bincount(labels[idx]).tolist()
-    [2, 2]
-    """
-    labels = check_array("labels", labels, ndim=1, kind="integer")
-    per_class = check_int("per_class", per_class, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
-    rng = np.random.default_rng(seed)
-    chosen = []
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        if len(members) < per_class:
-            raise ValueError(
-                f"per_class is {per_class} but class {label} has only {len(members)} examples"
-            )
-        chosen.append(rng.choice(members, per_class, replace=False))
-    return np.sort(np.concatenate(chosen))
 
 
 def image_mlp(n_inputs: int = 784, n_classes: int = 10, hidden: int = 128) -> Any:

@@ -13,8 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_class_ids, check_int, check_positive, check_texts, describe
-from dlguide.language.sentiment import _as_array
+from dlguide._checks import (
+    as_checked_array,
+    check_class_ids,
+    check_int,
+    check_positive,
+    check_texts,
+    describe,
+)
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
 
@@ -77,7 +83,7 @@ def train_bag_of_pieces(
     from dlguide.language.bert import load_encoder
 
     items = check_texts("texts", texts)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(items):
         raise ValueError(f"texts has {len(items)} entries but labels has {len(y)}")
     k = check_int("n_classes", n_classes, minimum=2)

@@ -1,4 +1,4 @@
-"""Sentiment with a fine-tuned BERT encoder: data splits, training, baselines, calibration.
+"""Sentiment with a fine-tuned BERT encoder: data splits, training, baselines.
 
 The book has no pretrained BERT sentiment model to download, so
 :func:`fine_tuned_sentiment` builds one: it fine-tunes the pretrained MiniLM
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import (
-    check_array,
+    as_checked_array,
     check_class_ids,
     check_int,
     check_positive,
@@ -33,23 +33,13 @@ __all__ = [
     "STAR_NAMES",
     "SentimentSplits",
     "classify",
-    "expected_calibration_error",
     "fine_tuned_sentiment",
-    "fit_temperature",
     "off_by_one_accuracy",
-    "reliability_bins",
     "sentiment_splits",
     "stars_from_ratings",
     "thresholds_like",
     "train_text_classifier",
 ]
-
-
-def _as_array(name: str, value: Any, **checks: Any) -> np.ndarray:
-    """``value`` (an array, a list or a pandas Series) as a checked NumPy array."""
-    if not (isinstance(value, (list, tuple)) or hasattr(value, "__array__")):
-        raise TypeError(f"{name} must be an array (or a list), got {describe(value)}")
-    return check_array(name, np.asarray(value), **checks)
 
 
 def _check_folder(folder: Any, *, allow_none: bool = False) -> None:
@@ -76,7 +66,7 @@ def stars_from_ratings(ratings: Any) -> np.ndarray:
     >>> stars_from_ratings(np.array([-3.1, -1.0, 0.0, 1.2, 2.5]))
     array([0, 1, 2, 3, 4])
     """
-    values = _as_array("ratings", ratings, ndim=1).astype(float)
+    values = as_checked_array("ratings", ratings, ndim=1).astype(float)
     if np.any(np.abs(values) > 4):
         raise ValueError("ratings must lie between -4 and 4")
     return np.searchsorted(np.array(STAR_EDGES), values, side="left").astype(np.int64)
@@ -134,8 +124,8 @@ def off_by_one_accuracy(y_true: Any, y_pred: Any) -> float:
     >>> off_by_one_accuracy(np.array([0, 2, 4]), np.array([1, 4, 4]))
     0.6666666666666666
     """
-    t = _as_array("y_true", y_true, ndim=1, kind="integer")
-    p = _as_array("y_pred", y_pred, ndim=1, kind="integer")
+    t = as_checked_array("y_true", y_true, ndim=1, kind="integer")
+    p = as_checked_array("y_pred", y_pred, ndim=1, kind="integer")
     check_same_length(y_true=t, y_pred=p)
     return float(np.mean(np.abs(t - p) <= 1))
 
@@ -152,94 +142,13 @@ def thresholds_like(scores: Any, labels: Any) -> np.ndarray:
     >>> thresholds_like(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 0, 1, 1]))
     array([0.25])
     """
-    s = _as_array("scores", scores, ndim=1).astype(float)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
+    s = as_checked_array("scores", scores, ndim=1).astype(float)
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
     check_same_length(scores=s, labels=y)
     check_class_ids("labels", y)
     n_classes = int(y.max()) + 1
     shares = np.cumsum(np.bincount(y, minlength=n_classes))[:-1] / len(y)
     return np.quantile(s, shares)
-
-
-def expected_calibration_error(probs: Any, labels: Any, n_bins: int = 10) -> float:
-    """Expected calibration error: the gap between confidence and accuracy, averaged over bins.
-
-    Predictions are grouped by their confidence (the top probability) into
-    ``n_bins`` equal-width bins; ECE is the average over bins of
-    ``|accuracy - mean confidence|``, weighted by the share of predictions in the bin
-    (Guo et al., 2017).
-
-    Examples
-    --------
-    >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
-    >>> round(expected_calibration_error(probs, np.array([0, 0, 0, 1])), 3)
-    0.1
-    """
-    table = reliability_bins(probs, labels, n_bins)
-    n = table["count"].sum()
-    gaps = np.abs(table["accuracy"] - table["confidence"]) * table["count"] / n
-    return float(np.nansum(gaps))
-
-
-def reliability_bins(probs: Any, labels: Any, n_bins: int = 10) -> dict[str, np.ndarray]:
-    """Accuracy and mean confidence per confidence bin, for a reliability diagram.
-
-    Returns
-    -------
-    dict
-        ``edges`` (``n_bins + 1``), and per bin ``count``, ``confidence`` and
-        ``accuracy`` (NaN for empty bins).
-
-    Examples
-    --------
-    >>> t = reliability_bins(np.array([[0.95, 0.05], [0.3, 0.7]]), np.array([0, 0]), 2)
-    >>> t["count"], t["accuracy"]
-    (array([0, 2]), array([nan, 0.5]))
-    """
-    p = _as_array("probs", probs, ndim=2).astype(float)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
-    check_same_length(probs=p, labels=y)
-    bins = check_int("n_bins", n_bins, minimum=1)
-    if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-4):
-        raise ValueError("probs must be non-negative and each row must sum to 1")
-    confidence = p.max(axis=1)
-    correct = p.argmax(axis=1) == y
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
-    count = np.bincount(which, minlength=bins)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        conf = np.bincount(which, confidence, minlength=bins) / count
-        acc = np.bincount(which, correct.astype(float), minlength=bins) / count
-    return {"edges": edges, "count": count, "confidence": conf, "accuracy": acc}
-
-
-def fit_temperature(logits: Any, labels: Any) -> float:
-    """Find the temperature T that minimises the cross-entropy of ``softmax(logits / T)``.
-
-    Temperature scaling (Guo et al., 2017) fixes over- or under-confidence with one
-    number fitted on held-out data; it never changes which class is predicted.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> labels = rng.integers(0, 3, 2000)
-    >>> logits = rng.normal(size=(2000, 3)); logits[np.arange(2000), labels] += 1.0
-    >>> 0.7 < fit_temperature(logits * 4, labels) / 4 < 1.3
-    True
-    """
-    from scipy.optimize import minimize_scalar
-    from scipy.special import log_softmax
-
-    z = _as_array("logits", logits, ndim=2).astype(float)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
-    check_same_length(logits=z, labels=y)
-    check_class_ids("labels", y, z.shape[1], counted="columns of logits")
-
-    def nll(log_t: float) -> float:
-        return float(-log_softmax(z / np.exp(log_t), axis=1)[np.arange(len(y)), y].mean())
-
-    result = minimize_scalar(nll, bounds=(-3, 3), method="bounded", options={"xatol": 1e-6})
-    return float(np.exp(result.x))
 
 
 def train_text_classifier(
@@ -275,7 +184,7 @@ def train_text_classifier(
 
     _check_folder(folder, allow_none=True)
     texts = check_texts("texts", texts)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(texts):
         raise ValueError(f"texts has {len(texts)} entries but labels has {len(y)}")
     names = check_texts("label_names", label_names)
