@@ -470,11 +470,11 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "recurrent": lambda: _small_tensor(2, 8),
         "bias": lambda: _small_tensor(8),
     },
-    "dlguide.language.toxic.train_student": {
+    "dlguide.language.distillation.train_student": {
         "texts": lambda: ["you idiot", "a fine day"] * 4,
         "targets": lambda: np.tile([[1.0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], (4, 1)),
     },
-    "dlguide.language.toxic.choose_thresholds": {
+    "dlguide.language.distillation.choose_thresholds": {
         "y_true": lambda: np.array([[0], [1], [0], [1]]),
         "scores": lambda: np.array([[0.1], [0.7], [0.4], [0.6]]),
     },
