@@ -1,11 +1,10 @@
-"""The book's one sampler: a stratified subset of a labelled data set, drawn by scikit-learn.
+"""The book's one sampler: the same number of examples of every class of a labelled set.
 
 Learning curves, few-shot transfer and the regularization chapter all train on
 a small subset with the same number of examples of every class.
-:func:`stratified_subset` draws it with
-:func:`sklearn.model_selection.train_test_split` and ``stratify=labels``, so
-each class keeps its share of the data: with equally common classes (every
-labelled set in the book), exactly ``per_class`` examples of each.
+:func:`stratified_subset` draws it, with
+:func:`sklearn.model_selection.train_test_split` (``stratify=labels``) where the
+classes are equally common.
 """
 
 from __future__ import annotations
@@ -18,21 +17,23 @@ __all__ = ["stratified_subset"]
 
 
 def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> np.ndarray:
-    """Return sorted indices of a stratified draw of ``per_class`` times the number of classes.
+    """Return sorted indices of ``per_class`` randomly drawn examples of every class.
 
-    The draw is :func:`sklearn.model_selection.train_test_split` with
-    ``stratify=labels``: each class keeps its share of ``labels``, so equally
-    common classes give exactly ``per_class`` examples each; unequal ones give
-    each class its share of the total, rounded by scikit-learn.
+    When the classes are equally common (every image set in the book), the draw
+    is :func:`sklearn.model_selection.train_test_split` with ``stratify=labels``,
+    which then takes exactly ``per_class`` of each. When they are not (the breast
+    cancer table), a stratified draw would keep the imbalance, and scikit-learn
+    has no balanced under-sampler, so each class is drawn on its own
+    (``numpy.random.Generator.choice`` without replacement).
 
     Parameters
     ----------
     labels
         1-D integer array of class ids.
     per_class
-        Examples per class (for equally common classes); no class may have fewer.
+        Examples of each class; no class may have fewer.
     seed
-        The ``random_state`` of the draw.
+        The seed of the draw.
 
     Examples
     --------
@@ -53,13 +54,12 @@ def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> n
             f"per_class is {per_class} but class {label} has only {counts.min()} examples"
         )
     index = np.arange(len(labels))
+    if counts.min() != counts.max():
+        rng = np.random.default_rng(seed)
+        chosen = [rng.choice(index[labels == c], per_class, replace=False) for c in classes]
+        return np.sort(np.concatenate(chosen))
     size = per_class * len(classes)
     if size == len(labels):
         return index
-    if len(labels) - size < len(classes):
-        raise ValueError(
-            f"per_class is {per_class}, which leaves fewer than one example per class out of "
-            f"the {len(labels)}; draw all of them instead"
-        )
     chosen, _ = train_test_split(index, train_size=size, stratify=labels, random_state=seed)
     return np.sort(chosen)
