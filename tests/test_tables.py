@@ -20,13 +20,15 @@ def test_markdown_table_aligns_numeric_columns_right():
 
 def test_markdown_table_bad_input():
     with pytest.raises(TypeError, match=r"^header must be a non-empty list"):
-        markdown_table("ab", [])
+        markdown_table("ab", [["x"]])
     with pytest.raises(TypeError, match=r"^header\[1\] must be a string"):
-        markdown_table(["a", 2], [])
+        markdown_table(["a", 2], [["x", 1]])
     with pytest.raises(ValueError, match=r"^numeric must hold one flag per column \(2\)"):
-        markdown_table(["a", "b"], [], numeric=[True])
+        markdown_table(["a", "b"], [["x", 1]], numeric=[True])
     with pytest.raises(TypeError, match=r"^rows must be a list of rows"):
         markdown_table(["a"], "x")
+    with pytest.raises(ValueError, match=r"^rows must hold at least one row, got an empty list"):
+        markdown_table(["a"], [])
     with pytest.raises(ValueError, match=r"^rows\[0\] must hold 2 cells"):
         markdown_table(["a", "b"], [["x"]])
 

@@ -43,6 +43,8 @@ def markdown_table(
         )
     if isinstance(rows, str) or not isinstance(rows, Sequence):
         raise TypeError(f"rows must be a list of rows, got {describe(rows)}")
+    if len(rows) == 0:
+        raise ValueError(f"rows must hold at least one row, got an empty {type(rows).__name__}")
     lines = [
         "| " + " | ".join(header) + " |",
         "| " + " | ".join("---:" if right else "---" for right in numeric) + " |",
