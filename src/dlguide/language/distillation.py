@@ -36,8 +36,9 @@ def distillation_data() -> Any:
     The texts are the VADER ground-truth texts (movie and product-review snippets,
     tweets, newspaper editorials) and the Rotten Tomatoes snippets, without
     duplicates. The labels are **not** human judgements of toxicity: they are the
-    raw scores of the Jigsaw-trained network (:func:`toxicity_scores`), so a model
-    trained on them learns to imitate that network (distillation). Scoring takes
+    raw scores of the Jigsaw-trained network
+    (:func:`~dlguide.language.toxic.toxicity_scores`), so a model trained on them
+    learns to imitate that network (distillation). Scoring takes
     tens of seconds, so the scores are computed once and kept in the model cache
     (:mod:`dlguide.book.modelcache`), keyed on the texts and the weights.
 
@@ -45,8 +46,8 @@ def distillation_data() -> Any:
     -------
     pandas.DataFrame
         Columns ``source``, ``text``, one float column per label of
-        :data:`TOXIC_LABELS`, and ``split`` (``"train"``, ``"valid"`` or ``"test"``:
-        a fixed random half, quarter and quarter).
+        :data:`~dlguide.language.toxic.TOXIC_LABELS`, and ``split`` (``"train"``,
+        ``"valid"`` or ``"test"``: a fixed random half, quarter and quarter).
 
     Examples
     --------
