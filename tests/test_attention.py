@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -10,13 +12,12 @@ import torch
 import torch.nn.functional as F
 
 from dlguide.architectures.attention import (
-    EncoderBlock,
-    SequenceTagger,
     attention,
     positional_encoding,
     reverse_task,
     train_tagger,
 )
+from dlguide.architectures.transformer import EncoderBlock, SequenceTagger
 
 
 @pytest.mark.parametrize("shape", [(5, 8), (2, 7, 4), (2, 3, 6, 16)])
@@ -101,3 +102,10 @@ def test_reverse_task_and_training():
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_importing_attention_does_not_import_torch():
+    code = "import sys, dlguide.architectures.attention; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -107,7 +107,7 @@ def _windows() -> tuple[Any, Any]:
 
 
 def _char_model() -> Any:
-    from dlguide.architectures.sequences import CharModel
+    from dlguide.architectures.char_model import CharModel
 
     return CharModel(5, "gru", hidden=4)
 
@@ -125,7 +125,7 @@ def _rnn() -> Any:
 
 
 def _tagger() -> Any:
-    from dlguide.architectures.attention import SequenceTagger
+    from dlguide.architectures.transformer import SequenceTagger
 
     return SequenceTagger(3, 4, "lstm", dim=8)
 
@@ -424,10 +424,6 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "y": lambda: _windows()[1],
         "steps": lambda: 2,
     },
-    "dlguide.architectures.transfer.few_per_class": {
-        "labels": lambda: np.array([0, 0, 0, 1, 1, 1, 1]),
-        "n": lambda: 2,
-    },
     "dlguide.architectures.transfer.learning_curve": {
         "base": _classic_cnn,
         "y": lambda: np.arange(8) % 2,
@@ -462,17 +458,21 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     },
     "dlguide.plotting.charts.glue_figure": {"name": lambda: "fig-demo"},
     "dlguide.foundations.regularization.dropout": {"x": lambda: np.ones((4, 5)), "p": lambda: 0.5},
-    "dlguide.foundations.regularization.rotate_images": {
+    "dlguide.architectures.augmentation.rotate_images": {
         "batch": lambda: _tensor()[:2],
         "degrees": lambda: np.array([10.0, -5.0]),
     },
-    "dlguide.foundations.regularization.augment_images": {
+    "dlguide.architectures.augmentation.augment_images": {
         "batch": lambda: _tensor()[:2],
         "generator": _generator,
         "degrees": lambda: 10.0,
     },
-    "dlguide.foundations.regularization.augmenter": {"degrees": lambda: 10.0},
-    "dlguide.foundations.regularization.results_markdown": {
+    "dlguide.architectures.augmentation.augmenter": {"degrees": lambda: 10.0},
+    "dlguide.tables.markdown_table": {
+        "header": lambda: ["a", "b"],
+        "rows": lambda: [["x", 1]],
+    },
+    "dlguide.tables.results_table": {
         "rows": lambda: {"none": {"accuracy": 0.5}},
         "formats": lambda: {"accuracy": ".1%"},
     },
@@ -488,11 +488,11 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "recurrent": lambda: _small_tensor(2, 8),
         "bias": lambda: _small_tensor(8),
     },
-    "dlguide.language.toxic.train_student": {
+    "dlguide.language.distillation.train_student": {
         "texts": lambda: ["you idiot", "a fine day"] * 4,
         "targets": lambda: np.tile([[1.0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], (4, 1)),
     },
-    "dlguide.language.toxic.choose_thresholds": {
+    "dlguide.language.distillation.choose_thresholds": {
         "y_true": lambda: np.array([[0], [1], [0], [1]]),
         "scores": lambda: np.array([[0.1], [0.7], [0.4], [0.6]]),
     },
@@ -551,7 +551,7 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "net": _mlp,
         "x": lambda: _rng().normal(size=(8, 2)),
     },
-    "dlguide.foundations.learning_curves.stratified_subset": {
+    "dlguide.data.sampling.stratified_subset": {
         "labels": lambda: np.array([0, 0, 1, 1]),
         "per_class": lambda: 1,
     },
@@ -691,17 +691,17 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "scores": lambda: np.array([0.1, 0.2, 0.3, 0.4]),
         "labels": lambda: np.array([0, 0, 1, 1]),
     },
-    "dlguide.language.sentiment.expected_calibration_error": {
+    "dlguide.metrics.expected_calibration_error": {
         "probs": lambda: np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]]),
         "labels": lambda: np.array([0, 0, 0, 1]),
         "n_bins": lambda: 2,
     },
-    "dlguide.language.sentiment.reliability_bins": {
+    "dlguide.metrics.reliability_bins": {
         "probs": lambda: np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]]),
         "labels": lambda: np.array([0, 0, 0, 1]),
         "n_bins": lambda: 2,
     },
-    "dlguide.language.sentiment.fit_temperature": {
+    "dlguide.metrics.fit_temperature": {
         "logits": lambda: _rng().normal(size=(6, 3)),
         "labels": lambda: np.array([0, 1, 2, 0, 1, 2]),
     },

@@ -10,7 +10,7 @@ from dlguide.book.buildinfo import KEY_PACKAGES, versions_table
 
 def test_table_lists_python_and_each_package_with_its_installed_version():
     rows = versions_table(["numpy", "pytest"]).splitlines()
-    assert rows[:2] == ["| Package | Version |", "|---|---|"]
+    assert rows[:2] == ["| Package | Version |", "| --- | --- |"]
     assert rows[2] == f"| Python | {platform.python_version()} |"
     assert rows[3] == f"| numpy | {importlib.metadata.version('numpy')} |"
     assert rows[4] == f"| pytest | {importlib.metadata.version('pytest')} |"

@@ -10,10 +10,13 @@ import torch
 
 from dlguide._checks import (
     check_array,
+    check_class_ids,
     check_int,
+    check_positive,
     check_real,
     check_same_length,
     check_str,
+    check_texts,
     describe,
 )
 
@@ -157,3 +160,69 @@ class TestCheckSameLength:
             ValueError, match=r"^expected the same number of rows: x has 3, y has 2$"
         ):
             check_same_length(x=np.zeros(3), y=np.zeros(2))
+
+
+class TestCheckPositive:
+    def test_returns_a_float(self):
+        assert check_positive("lr", 3) == 3.0
+
+    @pytest.mark.parametrize("value", [0, -0.5])
+    def test_refuses_zero_and_negatives_naming_the_value(self, value):
+        with pytest.raises(ValueError, match=rf"^lr must be positive, got {float(value)}$"):
+            check_positive("lr", value)
+
+    @pytest.mark.parametrize(("value", "error"), [("1", TypeError), (True, TypeError),
+                                                  (math.nan, ValueError)])  # fmt: skip
+    def test_refuses_non_numbers(self, value, error):
+        with pytest.raises(error, match=r"^lr must be a"):
+            check_positive("lr", value)
+
+
+class TestCheckClassIds:
+    def test_returns_int64(self):
+        ids = check_class_ids("y", np.array([0, 2, 1], dtype=np.int32), 3)
+        assert ids.dtype == np.int64 and ids.tolist() == [0, 2, 1]
+
+    def test_out_of_range_names_the_range_and_the_values(self):
+        with pytest.raises(
+            ValueError,
+            match=r"^y must hold class ids from 0 to 2 \(3 model outputs\), got values from 0 to 5",
+        ):
+            check_class_ids("y", np.array([0, 5]), 3, counted="model outputs")
+
+    def test_negative_without_a_count(self):
+        with pytest.raises(
+            ValueError, match=r"^y must hold class ids 0, 1, 2, \.\.\., got values from -1 to 1$"
+        ):
+            check_class_ids("y", np.array([-1, 1]))
+
+    @pytest.mark.parametrize(
+        ("value", "error", "match"),
+        [
+            ([0, 1], TypeError, "^y must be a NumPy array"),
+            (np.array([0.0, 1.0]), TypeError, "^y must have an integer dtype"),
+            (np.zeros((2, 2), dtype=int), ValueError, "^y must be a 1-D array"),
+            (np.array([], dtype=int), ValueError, "^y must have at least 1 rows"),
+        ],
+    )
+    def test_refuses_wrong_arrays(self, value, error, match):
+        with pytest.raises(error, match=match):
+            check_class_ids("y", value, 2)
+
+
+class TestCheckTexts:
+    def test_returns_a_list(self):
+        assert check_texts("texts", ("a", "b")) == ["a", "b"]
+
+    @pytest.mark.parametrize(
+        ("value", "error", "match"),
+        [
+            ("one text", TypeError, r"^texts must be a list of strings, got str 'one text'$"),
+            (None, TypeError, r"^texts must be a list of strings, got NoneType None$"),
+            ([], ValueError, r"^texts must not be empty, got an empty list$"),
+            (["a", 2], TypeError, r"^texts\[1\] must be a string, got int 2$"),
+        ],
+    )
+    def test_refuses_bad_input(self, value, error, match):
+        with pytest.raises(error, match=match):
+            check_texts("texts", value)

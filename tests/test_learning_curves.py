@@ -7,11 +7,11 @@ import pytest
 import torch
 
 from dlguide.book.seeding import seed_everything
+from dlguide.data.sampling import stratified_subset
 from dlguide.foundations.learning_curves import (
     image_cnn,
     image_mlp,
     learning_curve,
-    stratified_subset,
     tabular_mlp,
     torch_accuracy,
     train_steps,
@@ -23,29 +23,6 @@ def _blobs(n: int = 80, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
     labels = np.arange(n) % 2
     points = rng.normal(size=(n, 3)) + np.where(labels[:, None] == 1, 2.5, -2.5)
     return torch.tensor(points, dtype=torch.float32), labels.astype(np.int64)
-
-
-class TestStratifiedSubset:
-    def test_balanced_sorted_unique_and_seeded(self):
-        labels = np.repeat([0, 1, 2], [10, 20, 30])
-        idx = stratified_subset(labels, 7, seed=3)
-        assert np.bincount(labels[idx]).tolist() == [7, 7, 7]
-        assert (np.diff(idx) > 0).all()
-        np.testing.assert_array_equal(idx, stratified_subset(labels, 7, seed=3))
-        assert not np.array_equal(idx, stratified_subset(labels, 7, seed=4))
-
-    def test_bad_input(self):
-        labels = np.repeat([0, 1], 5)
-        with pytest.raises(ValueError, match=r"^per_class is 6 but class 0 has only 5"):
-            stratified_subset(labels, 6)
-        with pytest.raises(ValueError, match=r"^per_class must be at least 1, got 0"):
-            stratified_subset(labels, 0)
-        with pytest.raises(TypeError, match=r"^labels must have an integer dtype"):
-            stratified_subset(labels.astype(float), 2)
-        with pytest.raises(TypeError, match=r"^labels must be a NumPy array"):
-            stratified_subset([0, 1], 1)
-        with pytest.raises(ValueError, match=r"^seed must be at least 0"):
-            stratified_subset(labels, 1, seed=-1)
 
 
 class TestModels:

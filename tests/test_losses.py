@@ -74,7 +74,9 @@ def test_bad_input():
         mse(np.zeros((2, 1)), np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"^targets must be probabilities between 0 and 1"):
         binary_cross_entropy(np.zeros((1, 1)), np.array([[2.0]]))
-    with pytest.raises(ValueError, match=r"^labels must be class ids from 0 to 3, got"):
+    with pytest.raises(
+        ValueError, match=r"^labels must hold class ids from 0 to 3 \(4 columns of logits\), got"
+    ):
         cross_entropy(LOGITS, LABELS + 4)
     with pytest.raises(TypeError, match=r"^labels must have an integer dtype"):
         cross_entropy(LOGITS, LABELS.astype(float))

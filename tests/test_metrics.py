@@ -223,3 +223,23 @@ def test_score_functions_refuse_bad_labels(function):
         function(np.array([0.0, np.nan, 1.0, 0.0]), np.linspace(0, 1, 4))
     with pytest.raises(TypeError, match=r"^y_true must be a NumPy array"):
         function([0, 1, 1, 0], np.linspace(0, 1, 4))
+
+
+@pytest.mark.parametrize("n_bins", [3, 10])
+def test_reliability_bins_match_sklearn_calibration_curve(n_bins):
+    from sklearn.calibration import calibration_curve
+
+    from dlguide.metrics import reliability_bins
+
+    rng = np.random.default_rng(7)
+    logits = rng.normal(scale=2.0, size=(500, 4))
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = rng.integers(0, 4, 500)
+    table = reliability_bins(probs, labels, n_bins)
+    correct = (probs.argmax(axis=1) == labels).astype(int)
+    accuracy, confidence = calibration_curve(
+        correct, probs.max(axis=1), n_bins=n_bins, strategy="uniform"
+    )
+    filled = table["count"] > 0
+    np.testing.assert_allclose(table["accuracy"][filled], accuracy)
+    np.testing.assert_allclose(table["confidence"][filled], confidence)

@@ -8,13 +8,10 @@ import numpy as np
 import pytest
 import torch
 
+from dlguide.architectures.augmentation import augment_images, augmenter, rotate_images
 from dlguide.foundations.regularization import (
-    augment_images,
-    augmenter,
     dropout,
     dropout_mlp,
-    results_markdown,
-    rotate_images,
     weight_sparsity,
     weight_values,
 )
@@ -232,32 +229,3 @@ def test_rotation_and_augmentation_bad_input():
         augmenter(flip="yes")
     with pytest.raises(ValueError, match=r"^degrees must be between 0 and 180"):
         augmenter(degrees=200.0)
-
-
-# --- the table -------------------------------------------------------------------------
-
-
-def test_results_markdown_formats_every_cell():
-    rows = {"none": {"acc": 0.6543, "epochs": 40.0}, "L1": {"acc": 0.5, "epochs": 16}}
-    text = results_markdown(rows, {"epochs": "d", "acc": ".1%"})
-    assert text.splitlines() == [
-        "| | epochs | acc |",
-        "| --- | ---: | ---: |",
-        "| none | 40 | 65.4% |",
-        "| L1 | 16 | 50.0% |",
-    ]
-
-
-def test_results_markdown_bad_input():
-    with pytest.raises(ValueError, match=r"^rows\['a'\] has no value for column 'b'"):
-        results_markdown({"a": {"c": 1.0}}, {"b": ".1f"})
-    with pytest.raises(TypeError, match=r"^rows\['a'\] must be a mapping"):
-        results_markdown({"a": [1.0]}, {"b": ".1f"})
-    with pytest.raises(TypeError, match=r"^rows must be a non-empty mapping"):
-        results_markdown({}, {"b": ".1f"})
-    with pytest.raises(TypeError, match=r"^formats must be a non-empty mapping"):
-        results_markdown({"a": {"b": 1.0}}, {})
-    with pytest.raises(ValueError, match=r"is not a valid format"):
-        results_markdown({"a": {"b": 1.0}}, {"b": ".1q"})
-    with pytest.raises(ValueError, match=r"^rows\['a'\]\['b'\] must be a finite number"):
-        results_markdown({"a": {"b": math.nan}}, {"b": ".1f"})

@@ -8,16 +8,14 @@ import pytest
 from dlguide.language.sentiment import (
     STAR_NAMES,
     classify,
-    expected_calibration_error,
     fine_tuned_sentiment,
-    fit_temperature,
     off_by_one_accuracy,
-    reliability_bins,
     sentiment_splits,
     stars_from_ratings,
     thresholds_like,
     train_text_classifier,
 )
+from dlguide.metrics import expected_calibration_error, fit_temperature, reliability_bins
 
 
 def test_stars_from_ratings_edges():
@@ -104,7 +102,9 @@ def test_reliability_bins_bad_input():
 
 
 def test_thresholds_like_bad_labels():
-    with pytest.raises(ValueError, match="labels must be class ids from 0"):
+    with pytest.raises(
+        ValueError, match=r"^labels must hold class ids 0, 1, 2, ..., got values from -1 to 0"
+    ):
         thresholds_like(np.array([0.1, 0.2]), np.array([-1, 0]))
     with pytest.raises(TypeError, match=r"^scores must be an array"):
         thresholds_like(0.1, np.array([0]))
@@ -128,7 +128,7 @@ def test_fit_temperature_minimises_cross_entropy():
 
 
 def test_fit_temperature_bad_labels():
-    with pytest.raises(ValueError, match="range"):
+    with pytest.raises(ValueError, match=r"^labels must hold class ids from 0 to 1 \(2 columns"):
         fit_temperature(np.zeros((2, 2)), np.array([0, 2]))
 
 
@@ -153,11 +153,13 @@ def test_train_bad_input(tmp_path):
         train_text_classifier(None, "one text", np.array([0]), label_names=STAR_NAMES)
     with pytest.raises(ValueError, match="labels"):
         train_text_classifier(None, ["a", "b"], np.array([0]), label_names=STAR_NAMES)
-    with pytest.raises(ValueError, match="range"):
+    with pytest.raises(
+        ValueError, match=r"^labels must hold class ids from 0 to 4 \(5 label_names"
+    ):
         train_text_classifier(None, ["a"], np.array([7]), label_names=STAR_NAMES)
     with pytest.raises(TypeError, match=r"^texts\[1\] must be a string"):
         train_text_classifier(None, ["a", 2], np.array([0, 1]), label_names=STAR_NAMES)
-    with pytest.raises(TypeError, match=r"^label_names must be a non-empty list"):
+    with pytest.raises(TypeError, match=r"^label_names must be a list of strings"):
         train_text_classifier(None, ["a"], np.array([0]), label_names="positive")
     with pytest.raises(TypeError, match=r"^label_names\[0\] must be a string"):
         train_text_classifier(None, ["a"], np.array([0]), label_names=[0, 1])
@@ -167,7 +169,11 @@ def test_train_bad_input(tmp_path):
         train_text_classifier(None, ["a"], np.array([0]), label_names=STAR_NAMES, lr=-1.0)
     with pytest.raises(TypeError, match=r"^folder must be a folder path"):
         classify(None, ["a"])
-    with pytest.raises(TypeError, match=r"^texts must be a non-empty list"):
+    with pytest.raises(ValueError, match=r"^texts must not be empty, got an empty list"):
+        classify(tmp_path, [])
+    with pytest.raises(ValueError, match=r"^label_names must not be empty"):
+        train_text_classifier(None, ["a"], np.array([0]), label_names=[])
+    with pytest.raises(TypeError, match=r"^texts must be a list of strings"):
         classify(tmp_path, "a")
     with pytest.raises(ValueError, match=r"^lr must be positive"):
         fine_tuned_sentiment(10, lr=0.0)

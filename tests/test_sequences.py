@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
 
+from dlguide.architectures.char_model import CharModel
 from dlguide.architectures.sequences import (
     CELLS,
-    CharModel,
     encode,
     generate,
     gradient_by_time,
@@ -110,3 +113,10 @@ def test_gradient_by_time_against_autograd_by_hand():
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_importing_sequences_does_not_import_torch():
+    code = "import sys, dlguide.architectures.sequences; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -1,4 +1,4 @@
-"""Tests of language.toxic: the tox-block port, masking, the distilled student, thresholds."""
+"""Tests of language.toxic and language.distillation: port, masking, student, thresholds."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ import pytest
 
 from dlguide.data._package_files import DataError
 from dlguide.language import toxic
+from dlguide.language.distillation import choose_thresholds, train_student
 from dlguide.language.toxic import (
     PUBLISHED_EXAMPLES,
     TOXIC_LABELS,
-    choose_thresholds,
     jigsaw_word_ids,
     load_jigsaw_model,
     lstm_step,
     mask_offensive,
     rescale_scores,
     toxicity_scores,
-    train_student,
 )
 
 
@@ -118,6 +117,8 @@ def test_student_learns_and_thresholds_separate():
         student.top_pieces("rude")
     with pytest.raises(TypeError, match="texts"):
         student.predict("one string")
+    with pytest.raises(ValueError, match=r"^texts must not be empty"):
+        student.predict([])
 
 
 def test_network_refuses_bad_ids():

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from dlguide.architectures.cnn import torch_classic_cnn
-from dlguide.architectures.transfer import METHODS, few_per_class, learning_curve, transfer_model
+from dlguide.architectures.transfer import METHODS, learning_curve, transfer_model
 from dlguide.training import fit_classifier
 
 
@@ -53,15 +53,6 @@ def test_base_is_never_changed(base):
     assert base.output.out_features == 8
 
 
-def test_few_per_class_is_balanced_and_reproducible():
-    labels = np.repeat([0, 1, 2], [10, 20, 30])
-    index = few_per_class(labels, 5, seed=3)
-    assert np.bincount(labels[index]).tolist() == [5, 5, 5]
-    assert len(set(index.tolist())) == 15
-    np.testing.assert_array_equal(index, few_per_class(labels, 5, seed=3))
-    assert not np.array_equal(index, few_per_class(labels, 5, seed=4))
-
-
 def test_learning_curve_shapes_and_range(base):
     x, y = torch.rand(24, 1, 28, 28), np.arange(24) % 2
     curve = learning_curve(base, x, y, x, y, [2, 4], seeds=(0, 1), epochs=1)
@@ -87,8 +78,6 @@ def test_learning_curve_learns_an_easy_task():
         (lambda b: transfer_model(torch.nn.Linear(2, 2), "fine-tuning", 2), TypeError, "base"),
         (lambda b: transfer_model(b, "distillation", 2), ValueError, "method must be one of"),
         (lambda b: transfer_model(b, "fine-tuning", 1), ValueError, "n_classes must be at least"),
-        (lambda b: few_per_class(np.array([0, 0, 1]), 2), ValueError, "more than the 1"),
-        (lambda b: few_per_class(np.array([0.0, 1.0]), 1), TypeError, "integer dtype"),
         (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(4) % 2,
                                   torch.rand(4, 1, 28, 28), np.arange(4) % 2, []),
          ValueError, "sizes must"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dlguide._checks import check_int, check_real, check_token_ids
+from dlguide._checks import check_int, check_positive, check_token_ids
 
 
 def check_windows(model: Any, x: Any, y: Any) -> None:
@@ -39,9 +39,7 @@ def train_on_windows(
     check_windows(model, x, y)
     steps = check_int("steps", steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     losses, accuracy = [], []

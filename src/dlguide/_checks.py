@@ -196,3 +196,70 @@ def check_token_ids(name: str, value: Any, *, vocab_size: int | None = None) -> 
             f"{int(value.min())} to {int(value.max())}"
         )
     return value
+
+
+def check_positive(name: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise if it is not a real number above zero.
+
+    The check every learning rate, temperature, step size and time limit needs.
+    """
+    result = check_real(name, value)
+    if result <= 0:
+        raise ValueError(f"{name} must be positive, got {result}")
+    return result
+
+
+def check_class_ids(
+    name: str, value: Any, n_classes: int | None = None, *, counted: str = "classes"
+) -> np.ndarray:
+    """Return ``value`` as a 1-D int64 array of class ids, ``0`` to ``n_classes - 1``.
+
+    ``value`` must be a non-empty 1-D NumPy array of an integer dtype; without
+    ``n_classes`` the ids only need to be non-negative. ``counted`` names what
+    ``n_classes`` counts in the message (``"classes"``, or for example ``"outputs"``
+    when the number comes from a model).
+    """
+    ids = check_array(name, value, ndim=1, kind="integer").astype(np.int64)
+    low, high = int(ids.min()), int(ids.max())
+    if n_classes is None:
+        if low < 0:
+            raise ValueError(
+                f"{name} must hold class ids 0, 1, 2, ..., got values from {low} to {high}"
+            )
+    elif low < 0 or high >= n_classes:
+        raise ValueError(
+            f"{name} must hold class ids from 0 to {n_classes - 1} ({n_classes} {counted}), "
+            f"got values from {low} to {high}"
+        )
+    return ids
+
+
+def check_texts(name: str, value: Any) -> list[str]:
+    """Return ``value`` (texts, or names) as a list of strings, or raise.
+
+    A single string is refused (it is almost always one text where a list was
+    meant), as is anything that is not a sequence (``TypeError``) and an empty
+    list (``ValueError``).
+    """
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list of strings, got {describe(value)}")
+    if len(value) == 0:
+        raise ValueError(f"{name} must not be empty, got an empty {type(value).__name__}")
+    for i, text in enumerate(value):
+        if not isinstance(text, str):
+            raise TypeError(f"{name}[{i}] must be a string, got {describe(text)}")
+    return list(value)
+
+
+def as_checked_array(name: str, value: Any, **checks: Any) -> np.ndarray:
+    """Return ``value`` (an array, a list or a pandas Series) as an array checked by check_array."""
+    if not (isinstance(value, (list, tuple)) or hasattr(value, "__array__")):
+        raise TypeError(f"{name} must be an array (or a list), got {describe(value)}")
+    return check_array(name, np.asarray(value), **checks)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` as a bool, or raise if it is not ``True`` or ``False``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)

@@ -15,11 +15,11 @@ Conventions, the same as scikit-learn's with ``zero_division=0``:
 * a curve or an area that needs both classes (ROC, precision-recall) raises
   ``ValueError`` when ``y_true`` holds only one.
 
-The confidence-score helpers (:func:`dlguide.language.sentiment.reliability_bins`,
-:func:`~dlguide.language.sentiment.expected_calibration_error`,
-:func:`~dlguide.language.sentiment.fit_temperature`) and the plotting of a confusion
-matrix (:func:`dlguide.plotting.confusion_heatmap`) live elsewhere and are not
-repeated here.
+Calibration of confidence scores is here too: :func:`reliability_bins` (the bins of
+a reliability diagram, the same as :func:`sklearn.calibration.calibration_curve`
+applied to the top-label confidence), :func:`expected_calibration_error` and
+:func:`fit_temperature` (temperature scaling). The plotting of a confusion matrix is
+:func:`dlguide.plotting.confusion_heatmap`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,14 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_int, check_str, describe
+from dlguide._checks import (
+    as_checked_array,
+    check_class_ids,
+    check_int,
+    check_same_length,
+    check_str,
+    describe,
+)
 
 __all__ = [
     "AVERAGES",
@@ -36,10 +43,13 @@ __all__ = [
     "average_precision",
     "classification_scores",
     "confusion_matrix",
+    "expected_calibration_error",
     "f1",
+    "fit_temperature",
     "precision",
     "precision_recall_curve",
     "recall",
+    "reliability_bins",
     "roc_auc",
     "roc_curve",
 ]
@@ -428,3 +438,84 @@ def average_precision(y_true: np.ndarray, y_score: np.ndarray) -> float:
     0.833
     """
     return _one_vs_rest(y_true, y_score, _binary_average_precision, "average precision")
+
+
+def expected_calibration_error(probs: Any, labels: Any, n_bins: int = 10) -> float:
+    """Expected calibration error: the gap between confidence and accuracy, averaged over bins.
+
+    Predictions are grouped by their confidence (the top probability) into
+    ``n_bins`` equal-width bins; ECE is the average over bins of
+    ``|accuracy - mean confidence|``, weighted by the share of predictions in the bin
+    (Guo et al., 2017).
+
+    Examples
+    --------
+    >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
+    >>> round(expected_calibration_error(probs, np.array([0, 0, 0, 1])), 3)
+    0.1
+    """
+    table = reliability_bins(probs, labels, n_bins)
+    n = table["count"].sum()
+    gaps = np.abs(table["accuracy"] - table["confidence"]) * table["count"] / n
+    return float(np.nansum(gaps))
+
+
+def reliability_bins(probs: Any, labels: Any, n_bins: int = 10) -> dict[str, np.ndarray]:
+    """Accuracy and mean confidence per confidence bin, for a reliability diagram.
+
+    Returns
+    -------
+    dict
+        ``edges`` (``n_bins + 1``), and per bin ``count``, ``confidence`` and
+        ``accuracy`` (NaN for empty bins).
+
+    Examples
+    --------
+    >>> t = reliability_bins(np.array([[0.95, 0.05], [0.3, 0.7]]), np.array([0, 0]), 2)
+    >>> t["count"], t["accuracy"]
+    (array([0, 2]), array([nan, 0.5]))
+    """
+    p = as_checked_array("probs", probs, ndim=2).astype(float)
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
+    check_same_length(probs=p, labels=y)
+    bins = check_int("n_bins", n_bins, minimum=1)
+    if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-4):
+        raise ValueError("probs must be non-negative and each row must sum to 1")
+    confidence = p.max(axis=1)
+    correct = p.argmax(axis=1) == y
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    count = np.bincount(which, minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        conf = np.bincount(which, confidence, minlength=bins) / count
+        acc = np.bincount(which, correct.astype(float), minlength=bins) / count
+    return {"edges": edges, "count": count, "confidence": conf, "accuracy": acc}
+
+
+def fit_temperature(logits: Any, labels: Any) -> float:
+    """Find the temperature T that minimises the cross-entropy of ``softmax(logits / T)``.
+
+    Temperature scaling (Guo et al., 2017) fixes over- or under-confidence with one
+    number fitted on held-out data; it never changes which class is predicted.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> labels = rng.integers(0, 3, 2000)
+    >>> logits = rng.normal(size=(2000, 3)); logits[np.arange(2000), labels] += 1.0
+    >>> 0.7 < fit_temperature(logits * 4, labels) / 4 < 1.3
+    True
+    """
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
+    z = as_checked_array("logits", logits, ndim=2).astype(float)
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
+    check_same_length(logits=z, labels=y)
+    check_class_ids("labels", y, z.shape[1], counted="columns of logits")
+
+    def nll(log_t: float) -> float:
+        return float(-log_softmax(z / np.exp(log_t), axis=1)[np.arange(len(y)), y].mean())
+
+    result = minimize_scalar(nll, bounds=(-3, 3), method="bounded", options={"xatol": 1e-6})
+    return float(np.exp(result.x))

@@ -14,8 +14,9 @@ import numpy as np
 
 from dlguide._checks import (
     check_array,
+    check_class_ids,
     check_int,
-    check_real,
+    check_positive,
     check_same_length,
     check_tensor,
     describe,
@@ -101,9 +102,7 @@ def fit_classifier(
     check_same_length(x=x, y=labels)
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     if (x_test is None) != (y_test is None):
         raise TypeError("give both x_test and y_test, or neither")
     n_classes = model_outputs(model, "x", x)
@@ -112,11 +111,9 @@ def fit_classifier(
         check_array("y_test", y_test, ndim=1, kind="integer")
         check_same_length(x_test=x_test, y_test=y_test)
         model_outputs(model, "x_test", x_test)
-    if labels.min() < 0 or labels.max() >= n_classes:
-        raise ValueError(
-            f"y must hold class ids from 0 to {n_classes - 1} (the model has {n_classes} "
-            f"outputs), got values from {labels.min()} to {labels.max()}"
-        )
+    check_class_ids("y", labels, n_classes, counted="model outputs")
+    if y_test is not None:
+        check_class_ids("y_test", y_test, n_classes, counted="model outputs")
 
     targets = torch.tensor(labels, dtype=torch.long)  # a copy: the labels may be read-only
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)

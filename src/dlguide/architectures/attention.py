@@ -1,10 +1,12 @@
-"""Attention from the formula, positional encodings, one Transformer encoder block.
+"""Attention from the formula, positional encodings, and the reversal task.
 
 Scaled dot-product attention: every position asks a *query*, compares it with
 the *keys* of all positions, and takes the softmax-weighted average of their
 *values*: ``softmax(Q K^T / sqrt(d)) V``. A Transformer encoder block is
 multi-head attention followed by a small feed-forward network, each with a
-residual connection and layer normalisation.
+residual connection and layer normalisation; that block and the tagger built
+from it are in :mod:`dlguide.architectures.transformer` (they need torch at
+import time, this module does not).
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from dlguide._batches import train_on_windows
 from dlguide._checks import check_int, describe
 
 __all__ = [
-    "EncoderBlock",
-    "SequenceTagger",
     "attention",
     "positional_encoding",
     "reverse_task",
@@ -87,104 +87,6 @@ def positional_encoding(length: int, dim: int) -> np.ndarray:
     return pe
 
 
-def _module() -> Any:
-    import torch
-
-    return torch.nn.Module
-
-
-class EncoderBlock(_module()):  # type: ignore[misc]
-    """One Transformer encoder block: multi-head self-attention and a feed-forward network.
-
-    Examples
-    --------
-    >>> import torch
-    >>> block = EncoderBlock(16, heads=4)
-    >>> block(torch.zeros(2, 5, 16)).shape
-    torch.Size([2, 5, 16])
-    """
-
-    def __init__(self, dim: int, heads: int = 4, hidden: int | None = None) -> None:
-        import torch
-
-        super().__init__()
-        dim = check_int("dim", dim, minimum=1)
-        heads = check_int("heads", heads, minimum=1)
-        if dim % heads:
-            raise ValueError(f"dim ({dim}) must be divisible by heads ({heads})")
-        self.attend = torch.nn.MultiheadAttention(dim, heads, batch_first=True)
-        self.norm1, self.norm2 = torch.nn.LayerNorm(dim), torch.nn.LayerNorm(dim)
-        width = hidden or 4 * dim
-        self.feed_forward = torch.nn.Sequential(
-            torch.nn.Linear(dim, width), torch.nn.ReLU(), torch.nn.Linear(width, dim)
-        )
-        self.last_weights = None
-        self.last_head_weights = None
-
-    def forward(self, x: Any) -> Any:
-        """Apply the block; keep its attention weights.
-
-        ``last_head_weights`` holds them per head, ``(batch, heads, queries, keys)``;
-        ``last_weights`` their mean over the heads, ``(batch, queries, keys)``.
-        """
-        attended, heads = self.attend(x, x, x, need_weights=True, average_attn_weights=False)
-        self.last_head_weights = heads
-        self.last_weights = heads.mean(dim=1)
-        x = self.norm1(x + attended)
-        return self.norm2(x + self.feed_forward(x))
-
-
-class SequenceTagger(_module()):  # type: ignore[misc]
-    """Predict one output token per input token, with a Transformer encoder or a recurrent net.
-
-    Parameters
-    ----------
-    vocab_size, length
-        Tokens and sequence length.
-    kind
-        ``"transformer"`` (embedding + positional encoding + encoder blocks) or
-        ``"lstm"`` (embedding + bidirectional LSTM).
-    dim, layers
-        Width and number of blocks (or LSTM layers).
-
-    Examples
-    --------
-    >>> import torch
-    >>> SequenceTagger(10, 8, "lstm")(torch.zeros(3, 8, dtype=torch.long)).shape
-    torch.Size([3, 8, 10])
-    """
-
-    def __init__(self, vocab_size: int, length: int, kind: str = "transformer", *,
-                 dim: int = 64, layers: int = 2) -> None:  # fmt: skip
-        import torch
-
-        super().__init__()
-        if kind not in ("transformer", "lstm"):
-            raise ValueError(f"kind must be 'transformer' or 'lstm', got {kind!r}")
-        self.kind = kind
-        self.embed = torch.nn.Embedding(check_int("vocab_size", vocab_size, minimum=2), dim)
-        layers = check_int("layers", layers, minimum=1)
-        if kind == "transformer":
-            pe = torch.tensor(positional_encoding(length, dim), dtype=torch.float32)
-            self.register_buffer("position", pe)
-            self.blocks = torch.nn.ModuleList([EncoderBlock(dim) for _ in range(layers)])
-            self.output = torch.nn.Linear(dim, vocab_size)
-        else:
-            self.lstm = torch.nn.LSTM(dim, dim, num_layers=layers, batch_first=True,
-                                      bidirectional=True)  # fmt: skip
-            self.output = torch.nn.Linear(2 * dim, vocab_size)
-
-    def forward(self, ids: Any) -> Any:
-        """Return scores of shape ``(batch, length, vocab_size)``."""
-        h = self.embed(ids)
-        if self.kind == "lstm":
-            return self.output(self.lstm(h)[0])
-        h = h + self.position[: ids.shape[1]]
-        for block in self.blocks:
-            h = block(h)
-        return self.output(h)
-
-
 def reverse_task(n: int, length: int, vocab_size: int, seed: int = 0) -> tuple[Any, Any]:
     """Random token sequences and their reversals, as ``(x, y)`` long tensors ``(n, length)``.
 
@@ -213,10 +115,13 @@ def train_tagger(model: Any, x: Any, y: Any, *, steps: int = 500, batch_size: in
     >>> import torch
     >>> _ = torch.manual_seed(0)
     >>> x, y = reverse_task(256, 4, 3)
+    >>> from dlguide.architectures.transformer import SequenceTagger
     >>> acc = train_tagger(SequenceTagger(3, 4, "lstm", dim=16), x, y, steps=150, lr=1e-2)
     >>> acc[-1] > 0.9
     True
     """
+    from dlguide.architectures.transformer import SequenceTagger
+
     if not isinstance(model, SequenceTagger):
         raise TypeError(f"model must be a SequenceTagger, got {describe(model)}")
     _, accuracy = train_on_windows(

@@ -1,20 +1,35 @@
-"""Data augmentation with Keras preprocessing layers, and the confusion matrix of a classifier.
+"""Data augmentation (Keras preprocessing layers, and the same in PyTorch), and confusion pairs.
 
 Augmentation layers sit at the front of a Keras model and change every training
 image a little, at random, each time it is seen (a flip, a small rotation), so
 the network cannot memorise exact pixels. They are active only while the model
 trains: at prediction time they pass images through unchanged.
+
+The same three changes for PyTorch training loops: :func:`rotate_images`,
+:func:`augment_images` and :func:`augmenter` (random flips, rotations and
+transposes of a batch of image tensors, for the ``augment`` hook of
+:func:`~dlguide.foundations.workflow.fit_tracked`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_real, check_str, describe
+from dlguide._checks import check_array, check_bool, check_real, check_str, describe
 
-__all__ = ["AUGMENTATIONS", "augmentation_layers", "confusion_pairs", "random_transpose_layer"]
+__all__ = [
+    "AUGMENTATIONS",
+    "augment_images",
+    "augmentation_layers",
+    "augmenter",
+    "confusion_pairs",
+    "random_transpose_layer",
+    "rotate_images",
+]
 
 #: The augmentations :func:`augmentation_layers` knows.
 AUGMENTATIONS = ("flip", "rotate", "transpose")
@@ -126,3 +141,151 @@ def confusion_pairs(
     pairs = [(class_names[i], class_names[j], int(off[i, j]))
              for i, j in zip(*np.unravel_index(order, m.shape))]  # fmt: skip
     return [p for p in pairs if p[2] > 0]
+
+
+def _check_batch(batch: Any) -> Any:
+    import torch
+
+    if not isinstance(batch, torch.Tensor) or not batch.is_floating_point():
+        raise TypeError(f"batch must be a float torch.Tensor, got {describe(batch)}")
+    if batch.ndim != 4 or len(batch) == 0:
+        raise ValueError(
+            f"batch must have shape (n, channels, height, width) with n >= 1, "
+            f"got shape {tuple(batch.shape)}"
+        )
+    if not torch.isfinite(batch).all():
+        raise ValueError("batch contains NaN or infinite values")
+    return batch
+
+
+def rotate_images(batch: Any, degrees: Any) -> Any:
+    """Rotate each image of ``batch`` about its centre by its own angle in ``degrees``.
+
+    Positive angles turn the image anticlockwise as displayed (row 0 at the top).
+    Pixels are resampled bilinearly; corners that come from outside the image
+    are filled with 0 (background).
+
+    Parameters
+    ----------
+    batch
+        A float tensor of shape ``(n, channels, height, width)``.
+    degrees
+        ``n`` angles, a 1-D tensor or NumPy array.
+
+    Examples
+    --------
+    >>> import torch
+    >>> image = torch.arange(9.0).reshape(1, 1, 3, 3)
+    >>> rotate_images(image, torch.tensor([90.0]))[0, 0].round()
+    tensor([[2., 5., 8.],
+            [1., 4., 7.],
+            [0., 3., 6.]])
+    """
+    import torch
+    import torch.nn.functional as F
+
+    batch = _check_batch(batch)
+    if isinstance(degrees, np.ndarray):
+        degrees = torch.from_numpy(check_array("degrees", degrees, ndim=1).astype(np.float64))
+    if not isinstance(degrees, torch.Tensor) or degrees.ndim != 1:
+        raise TypeError(f"degrees must be a 1-D tensor or NumPy array, got {describe(degrees)}")
+    if len(degrees) != len(batch):
+        raise ValueError(f"degrees has {len(degrees)} angles but batch has {len(batch)} images")
+    if not torch.isfinite(degrees).all():
+        raise ValueError("degrees contains NaN or infinite values")
+    theta = degrees.to(batch.dtype) * (math.pi / 180.0)
+    cos, sin, zero = torch.cos(theta), torch.sin(theta), torch.zeros_like(theta)
+    # affine_grid maps each output pixel to the input position it samples from, so an
+    # anticlockwise turn of the picture samples along the clockwise-rotated grid (y points down).
+    matrix = torch.stack(
+        [torch.stack([cos, -sin, zero], dim=1), torch.stack([sin, cos, zero], dim=1)], dim=1
+    )
+    grid = F.affine_grid(matrix, list(batch.shape), align_corners=False)
+    return F.grid_sample(batch, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+def augment_images(
+    batch: Any,
+    generator: Any,
+    *,
+    flip: bool = True,
+    degrees: float = 0.0,
+    transpose: bool = False,
+) -> Any:
+    """Return a randomly changed copy of an image batch: flips, rotations, transposes.
+
+    Each image is changed independently: mirrored left-right with probability
+    1/2 (``flip``), rotated by an angle drawn uniformly from
+    ``[-degrees, degrees]``, and transposed (rows and columns swapped, a mirror
+    about the diagonal) with probability 1/2 (``transpose``).
+
+    Parameters
+    ----------
+    batch
+        A float tensor ``(n, channels, height, width)``; square images for ``transpose``.
+    generator
+        A ``torch.Generator``: the same generator state gives the same changes.
+    flip, degrees, transpose
+        Which changes to make.
+
+    Examples
+    --------
+    >>> import torch
+    >>> batch = torch.rand(4, 1, 5, 5)
+    >>> out = augment_images(batch, torch.Generator().manual_seed(0), degrees=10.0)
+    >>> out.shape, bool(torch.equal(out, batch))
+    (torch.Size([4, 1, 5, 5]), False)
+    >>> same = augment_images(batch, torch.Generator().manual_seed(0), flip=False)
+    >>> bool(torch.equal(same, batch))
+    True
+    """
+    import torch
+
+    batch = _check_batch(batch)
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {describe(generator)}")
+    flip = check_bool("flip", flip)
+    transpose = check_bool("transpose", transpose)
+    degrees = check_real("degrees", degrees)
+    if not 0.0 <= degrees <= 180.0:
+        raise ValueError(f"degrees must be between 0 and 180, got {degrees}")
+    if transpose and batch.shape[-1] != batch.shape[-2]:
+        raise ValueError(f"transpose needs square images, got shape {tuple(batch.shape)}")
+    out = batch.clone()
+    n = len(out)
+    if flip:
+        mirrored = torch.rand(n, generator=generator) < 0.5
+        out[mirrored] = out[mirrored].flip(-1)
+    if degrees > 0:
+        angles = (torch.rand(n, generator=generator, dtype=torch.float64) * 2 - 1) * degrees
+        out = rotate_images(out, angles)
+    if transpose:
+        swapped = torch.rand(n, generator=generator) < 0.5
+        out[swapped] = out[swapped].transpose(-1, -2)
+    return out
+
+
+def augmenter(
+    *, flip: bool = True, degrees: float = 0.0, transpose: bool = False
+) -> Callable[[Any, Any], Any]:
+    """Return ``augment(batch, generator)`` for :func:`dlguide.foundations.workflow.fit_tracked`.
+
+    The settings are checked once, here; see :func:`augment_images` for their meaning.
+
+    Examples
+    --------
+    >>> import torch
+    >>> augment = augmenter(flip=True, degrees=15.0)
+    >>> augment(torch.rand(2, 1, 8, 8), torch.Generator()).shape
+    torch.Size([2, 1, 8, 8])
+    """
+    flip = check_bool("flip", flip)
+    transpose = check_bool("transpose", transpose)
+    degrees = check_real("degrees", degrees)
+    if not 0.0 <= degrees <= 180.0:
+        raise ValueError(f"degrees must be between 0 and 180, got {degrees}")
+
+    def augment(batch: Any, generator: Any) -> Any:
+        return augment_images(batch, generator, flip=flip, degrees=degrees, transpose=transpose)
+
+    return augment

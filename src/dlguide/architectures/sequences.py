@@ -2,8 +2,9 @@
 
 A recurrent network reads a sequence one step at a time and carries a hidden
 state from each step to the next. :func:`rnn_unrolled` writes that recurrence
-out as a Python loop; :class:`CharModel` wraps PyTorch's ``RNN``, ``LSTM`` or
-``GRU`` as a character-level language model (predict the next character);
+out as a Python loop; :class:`~dlguide.architectures.char_model.CharModel` (in its
+own module, as it needs torch at import time) wraps PyTorch's ``RNN``, ``LSTM``
+or ``GRU`` as a character-level language model (predict the next character);
 :func:`gradient_by_time` measures how much the loss at the last step depends on
 each earlier input, which shows the vanishing gradients of a simple RNN.
 """
@@ -18,7 +19,7 @@ from dlguide._batches import check_windows, train_on_windows
 from dlguide._checks import (
     check_array,
     check_int,
-    check_real,
+    check_positive,
     check_str,
     check_tensor,
     check_token_ids,
@@ -27,7 +28,6 @@ from dlguide._checks import (
 
 __all__ = [
     "CELLS",
-    "CharModel",
     "encode",
     "generate",
     "gradient_by_time",
@@ -37,7 +37,7 @@ __all__ = [
     "train_language_model",
 ]
 
-#: The recurrent cells :class:`CharModel` can use.
+#: The recurrent cells :class:`~dlguide.architectures.char_model.CharModel` can use.
 CELLS = ("rnn", "lstm", "gru")
 
 
@@ -118,57 +118,13 @@ def rnn_unrolled(x: Any, rnn: Any) -> Any:
     return torch.stack(states, dim=1)
 
 
-def _torch_module() -> Any:
-    import torch
-
-    return torch.nn.Module
-
-
-class CharModel(_torch_module()):  # type: ignore[misc]
-    """A character-level language model: embedding, one recurrent layer, and a linear output.
-
-    Parameters
-    ----------
-    vocab_size
-        Number of distinct characters.
-    cell
-        ``"rnn"`` (tanh), ``"lstm"`` or ``"gru"``.
-    hidden, embed
-        Sizes of the hidden state and of the character embedding.
-
-    Examples
-    --------
-    >>> import torch
-    >>> model = CharModel(10, "lstm", hidden=8)
-    >>> model(torch.zeros(2, 5, dtype=torch.long)).shape
-    torch.Size([2, 5, 10])
-    """
-
-    def __init__(self, vocab_size: int, cell: str = "lstm", *, hidden: int = 128,
-                 embed: int = 32) -> None:  # fmt: skip
-        import torch
-
-        super().__init__()
-        vocab_size = check_int("vocab_size", vocab_size, minimum=2)
-        self.cell = check_str("cell", cell, choices=CELLS)
-        hidden = check_int("hidden", hidden, minimum=1)
-        embed = check_int("embed", embed, minimum=1)
-        layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
-        self.embed = torch.nn.Embedding(vocab_size, embed)
-        self.recurrent = layer(embed, hidden, batch_first=True)
-        self.output = torch.nn.Linear(hidden, vocab_size)
-
-    def forward(self, ids: Any) -> Any:
-        """Return next-character scores (logits), shape ``(batch, time, vocab_size)``."""
-        return self.output(self.recurrent(self.embed(ids))[0])
-
-
 def next_char_loss(model: Any, x: Any, y: Any) -> float:
     """Return the mean cross-entropy, in bits per character, of ``model`` on windows ``(x, y)``.
 
     Examples
     --------
     >>> import torch
+    >>> from dlguide.architectures.char_model import CharModel
     >>> model = CharModel(4, "gru", hidden=4)
     >>> x, y = random_windows(np.arange(20) % 4, 5, 3)
     >>> 0 < next_char_loss(model, x, y) < 10
@@ -176,8 +132,7 @@ def next_char_loss(model: Any, x: Any, y: Any) -> float:
     """
     import torch
 
-    if not isinstance(model, CharModel):
-        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    _check_char_model(model)
     check_windows(model, x, y)
     model.eval()
     with torch.no_grad():
@@ -200,12 +155,12 @@ def train_language_model(
     >>> import torch
     >>> _ = torch.manual_seed(0)
     >>> x, y = random_windows(np.arange(200) % 5, 10, 64)
+    >>> from dlguide.architectures.char_model import CharModel
     >>> losses = train_language_model(CharModel(5, "gru", hidden=16), x, y, steps=60)
     >>> losses[-1] < losses[0] / 3
     True
     """
-    if not isinstance(model, CharModel):
-        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    _check_char_model(model)
     losses, _ = train_on_windows(
         model, x, y, steps=steps, batch_size=batch_size, lr=lr, seed=seed, clip=1.0
     )
@@ -225,14 +180,14 @@ def gradient_by_time(model: Any, x: Any) -> np.ndarray:
     >>> import torch
     >>> _ = torch.manual_seed(0)
     >>> x, _ = random_windows(np.arange(100) % 7, 12, 8)
+    >>> from dlguide.architectures.char_model import CharModel
     >>> g = gradient_by_time(CharModel(7, "rnn", hidden=16), x)
     >>> g.shape, bool(g[-1] > g[0])
     ((12,), True)
     """
     import torch
 
-    if not isinstance(model, CharModel):
-        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    _check_char_model(model)
     check_token_ids("x", x, vocab_size=model.embed.num_embeddings)
     model.eval()
     embedded = model.embed(x).detach().requires_grad_(True)
@@ -249,6 +204,7 @@ def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *
 
     Examples
     --------
+    >>> from dlguide.architectures.char_model import CharModel
     >>> model = CharModel(3, "lstm", hidden=4)
     >>> text = generate(model, ("a", "b", "c"), "ab", 10)
     >>> len(text), set(text) <= {"a", "b", "c"}
@@ -256,8 +212,7 @@ def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *
     """
     import torch
 
-    if not isinstance(model, CharModel):
-        raise TypeError(f"model must be a CharModel, got {describe(model)}")
+    _check_char_model(model)
     if not isinstance(alphabet, tuple) or not alphabet:
         raise TypeError(
             f"alphabet must be a non-empty tuple of characters, got {describe(alphabet)}"
@@ -272,9 +227,7 @@ def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *
     if unknown:
         raise ValueError(f"prompt has characters not in the alphabet: {unknown}")
     n = check_int("n", n, minimum=1)
-    temperature = check_real("temperature", temperature)
-    if temperature <= 0:
-        raise ValueError(f"temperature must be positive, got {temperature}")
+    temperature = check_positive("temperature", temperature)
     generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
     lookup = {c: i for i, c in enumerate(alphabet)}
     ids = [lookup[c] for c in prompt]
@@ -284,3 +237,10 @@ def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *
             logits = model(torch.tensor([ids[-200:]]))[0, -1] / temperature
             ids.append(int(torch.multinomial(torch.softmax(logits, 0), 1, generator=generator)))
     return "".join(alphabet[i] for i in ids)
+
+
+def _check_char_model(model: Any) -> None:
+    from dlguide.architectures.char_model import CharModel
+
+    if not isinstance(model, CharModel):
+        raise TypeError(f"model must be a CharModel, got {describe(model)}")

@@ -26,8 +26,9 @@ from dlguide._checks import (
     check_tensor,
     describe,
 )
+from dlguide.data.sampling import stratified_subset
 
-__all__ = ["METHODS", "few_per_class", "learning_curve", "transfer_model"]
+__all__ = ["METHODS", "learning_curve", "transfer_model"]
 
 #: The three ways :func:`transfer_model` can build a model for the new task.
 METHODS = ("feature extraction", "fine-tuning", "from scratch")
@@ -83,28 +84,6 @@ def transfer_model(base: Any, method: str, n_classes: int, make_model: Any = Non
     return model
 
 
-def few_per_class(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
-    """Return the indices of ``n`` randomly chosen examples of each class in ``labels``.
-
-    Examples
-    --------
-    >>> labels = np.array([0, 0, 0, 1, 1, 1, 1])
-    >>> index = few_per_class(labels, 2)
-    >>> np.bincount(labels[index]).tolist()
-    [2, 2]
-    """
-    labels = check_array("labels", labels, ndim=1, kind="integer")
-    n = check_int("n", n, minimum=1)
-    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
-    chosen = []
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        if len(members) < n:
-            raise ValueError(f"n={n} is more than the {len(members)} examples of class {label}")
-        chosen.append(rng.choice(members, n, replace=False))
-    return np.sort(np.concatenate(chosen))
-
-
 def _items(name: str, values: Any) -> Sequence[Any]:
     if isinstance(values, str | bytes) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a list or tuple, got {describe(values)}")
@@ -128,8 +107,8 @@ def learning_curve(
     """Test accuracy of each method, trained on ``n`` labelled examples per class, for each size.
 
     Every (method, size, seed) run draws its own labelled examples with
-    :func:`few_per_class` and trains with Adam (``lr=1e-3``; fine-tuning ``3e-4``)
-    for ``epochs`` passes in batches of 16.
+    :func:`~dlguide.data.stratified_subset` and trains with Adam (``lr=1e-3``;
+    fine-tuning ``3e-4``) for ``epochs`` passes in batches of 16.
 
     Returns
     -------
@@ -170,7 +149,7 @@ def learning_curve(
     results = {method: np.zeros((len(sizes), len(seeds))) for method in methods}
     for i, n in enumerate(sizes):
         for j, seed in enumerate(seeds):
-            index = few_per_class(labels, n, seed=seed)
+            index = stratified_subset(labels, n, seed=seed)
             for method in methods:
                 torch.manual_seed(seed)
                 model = transfer_model(base, method, n_classes)

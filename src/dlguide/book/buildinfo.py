@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dlguide._checks import check_real, check_str, describe
+from dlguide.tables import markdown_table
 
 __all__ = ["KEY_PACKAGES", "benchmark_markdown", "versions_table"]
 
@@ -40,9 +41,7 @@ def versions_table(packages: Sequence[str] = KEY_PACKAGES) -> str:
         except importlib.metadata.PackageNotFoundError:
             version = "not installed"
         rows.append((name, version))
-    lines = ["| Package | Version |", "|---|---|"]
-    lines += [f"| {name} | {version} |" for name, version in rows]
-    return "\n".join(lines)
+    return markdown_table(["Package", "Version"], rows)
 
 
 _BENCHMARK_LABELS = {
@@ -139,19 +138,23 @@ def benchmark_markdown(data: Mapping[str, Any]) -> str:
             return ""
         return f"at most {target:g} s " + ("(met)" if seconds <= target else "(**missed**)")
 
-    lines += ["| build | seconds | target |", "| --- | ---: | ---: |"]
-    for key, seconds in builds.items():
-        lines.append(f"| {_BENCHMARK_LABELS.get(key, key)} | {seconds:g} | {goal(key, seconds)} |")
+    timings = [
+        [_BENCHMARK_LABELS.get(key, key), f"{seconds:g}", goal(key, seconds)]
+        for key, seconds in builds.items()
+    ]
     imported = data["import_dlguide_seconds"]
+    timings.append(
+        ["`import dlguide`, fresh process", f"{imported:g}", goal("import_dlguide", imported)]
+    )
     lines.append(
-        f"| `import dlguide`, fresh process | {imported:g} | {goal('import_dlguide', imported)} |"
+        markdown_table(["build", "seconds", "target"], timings, numeric=[False, True, True])
     )
     names = [v for k, v in edited.items() if not k.endswith("_doc") and isinstance(v, str)]
     lines += ["", "Edited: " + ", ".join(f"`{name}`" for name in names) + ".", ""]
     if isinstance(data.get("execution_jobs"), int):
         lines += [f"Chapters executed {data['execution_jobs']} at a time.", ""]
-    lines += ["| page | execution seconds |", "| --- | ---: |"]
-    lines += [f"| `{doc}` | {s:g} |" for doc, s in chapters.items()]
+    pages = [[f"`{doc}`", f"{s:g}"] for doc, s in chapters.items()]
+    lines.append(markdown_table(["page", "execution seconds"], pages, numeric=[False, True]))
     verdict = data.get("determinism", {})
     if verdict:
         same = "stated the same" if verdict["passed"] else "did **not** state the same"

@@ -8,6 +8,7 @@ generated from it.
 
 from dlguide.data._package_files import DataError
 from dlguide.data.animals import ANIMAL_CLASSES, ImageData, load_animal_shapes
+from dlguide.data.sampling import stratified_subset
 from dlguide.data.sources import SOURCES, Source, sources_markdown
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "Source",
     "load_animal_shapes",
     "sources_markdown",
+    "stratified_subset",
 ]

@@ -8,6 +8,6 @@
 - :mod:`dlguide.foundations.losses` -- loss functions and their gradients
 - :mod:`dlguide.foundations.gradient_descent` -- gradient descent on a surface and on a network
 - :mod:`dlguide.foundations.optimizers` -- SGD, momentum, RMSprop and Adam from their update rules
-- :mod:`dlguide.foundations.regularization` -- dropout, L1/L2 weights, augmentation of image tensors
+- :mod:`dlguide.foundations.regularization` -- dropout and L1/L2 weights
 - :mod:`dlguide.foundations.workflow` -- splits, a Dataset, a training loop with validation
 """

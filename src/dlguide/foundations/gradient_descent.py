@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_positive,
+    check_real,
+    check_same_length,
+    describe,
+)
 from dlguide.foundations.losses import cross_entropy
 from dlguide.foundations.mlp import MLP, backward, forward
 
@@ -67,9 +74,7 @@ def descend(
     if not callable(gradient):
         raise TypeError(f"gradient must be a function, got {describe(gradient)}")
     w = check_array("start", start, ndim=1).astype(float)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     steps = check_int("steps", steps, minimum=0)
     path = [w]
     for _ in range(steps):
@@ -126,9 +131,7 @@ def train_mlp(
     x = check_array("x", x, ndim=2)
     y = check_array("y", y, ndim=1, kind="integer")
     check_same_length(x=x, y=y)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     epochs = check_int("epochs", epochs, minimum=1)
     size = len(y) if batch_size is None else check_int("batch_size", batch_size, minimum=1)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))

@@ -20,48 +20,25 @@ import numpy as np
 
 from dlguide._checks import (
     check_array,
+    check_class_ids,
     check_int,
+    check_positive,
     check_real,
     check_same_length,
     check_tensor,
     describe,
     model_outputs,
 )
+from dlguide.data.sampling import stratified_subset
 
 __all__ = [
     "image_cnn",
     "image_mlp",
     "learning_curve",
-    "stratified_subset",
     "tabular_mlp",
     "torch_accuracy",
     "train_steps",
 ]
-
-
-def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> np.ndarray:
-    """Return sorted indices of ``per_class`` examples of every class in ``labels``.
-
-    Examples
-    --------
-    >>> labels = np.array([0, 0, 0, 1, 1, 1, 1])
-    >>> idx = stratified_subset(labels, 2, seed=0)
-    >>> np.bincount(labels[idx]).tolist()
-    [2, 2]
-    """
-    labels = check_array("labels", labels, ndim=1, kind="integer")
-    per_class = check_int("per_class", per_class, minimum=1)
-    seed = check_int("seed", seed, minimum=0)
-    rng = np.random.default_rng(seed)
-    chosen = []
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        if len(members) < per_class:
-            raise ValueError(
-                f"per_class is {per_class} but class {label} has only {len(members)} examples"
-            )
-        chosen.append(rng.choice(members, per_class, replace=False))
-    return np.sort(np.concatenate(chosen))
 
 
 def image_mlp(n_inputs: int = 784, n_classes: int = 10, hidden: int = 128) -> Any:
@@ -130,11 +107,7 @@ def _check_xy(model: Any, x: Any, y: np.ndarray) -> Any:
     labels = check_array("y", y, ndim=1, kind="integer")
     check_same_length(x=x, y=labels)
     n_outputs = model_outputs(model, "x", x)
-    if labels.min() < 0 or labels.max() >= n_outputs:
-        raise ValueError(
-            f"y must hold class ids from 0 to {n_outputs - 1} (the model's outputs), got values "
-            f"from {labels.min()} to {labels.max()}"
-        )
+    check_class_ids("y", labels, n_outputs, counted="model outputs")
     return torch.tensor(labels, dtype=torch.long)
 
 
@@ -169,9 +142,7 @@ def train_steps(
     targets = _check_xy(model, x, y)
     steps = check_int("steps", steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     weight_decay = check_real("weight_decay", weight_decay)
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")

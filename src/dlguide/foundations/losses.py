@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlguide._checks import check_array, check_same_length
+from dlguide._checks import check_array, check_class_ids, check_same_length
 from dlguide.foundations.activations import activate
 
 __all__ = ["binary_cross_entropy", "categorical_cross_entropy", "cross_entropy", "mse", "softmax"]
@@ -125,9 +125,5 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.nda
     z = check_array("logits", logits, ndim=2)
     y = check_array("labels", labels, ndim=1, kind="integer")
     check_same_length(logits=z, labels=y)
-    if y.min() < 0 or y.max() >= z.shape[1]:
-        raise ValueError(
-            f"labels must be class ids from 0 to {z.shape[1] - 1}, got values from {y.min()} "
-            f"to {y.max()}"
-        )
+    check_class_ids("labels", y, z.shape[1], counted="columns of logits")
     return categorical_cross_entropy(z, np.eye(z.shape[1])[y])

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_str, describe
+from dlguide._checks import check_array, check_int, check_positive, check_str, describe
 from dlguide.foundations.activations import ACTIVATIONS, activate, derivative
 
 __all__ = [
@@ -204,9 +204,7 @@ def numerical_gradients(
     net = _check_mlp(net)
     if not callable(loss):
         raise TypeError(f"loss must be a function of the network, got {describe(loss)}")
-    eps = check_real("eps", eps)
-    if eps <= 0:
-        raise ValueError(f"eps must be positive, got {eps}")
+    eps = check_positive("eps", eps)
     result = []
     for group in (net.weights, net.biases):
         grads = []

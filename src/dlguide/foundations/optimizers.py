@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_str, describe
+from dlguide._checks import check_array, check_int, check_positive, check_real, check_str, describe
 
 __all__ = [
     "OPTIMIZERS",
@@ -37,13 +37,6 @@ __all__ = [
 ]
 
 
-def _positive(name: str, value: Any) -> float:
-    number = check_real(name, value)
-    if number <= 0:
-        raise ValueError(f"{name} must be positive, got {number}")
-    return number
-
-
 def _fraction(name: str, value: Any) -> float:
     number = check_real(name, value)
     if not 0.0 <= number < 1.0:
@@ -55,7 +48,7 @@ class Optimizer:
     """The base class of the optimizers: the learning rate, per-parameter state, argument checks."""
 
     def __init__(self, lr: float) -> None:
-        self.lr = _positive("lr", lr)
+        self.lr = check_positive("lr", lr)
         self.state: dict[int, dict[str, Any]] = {}
         self.steps = 0
 
@@ -127,7 +120,7 @@ class RMSprop(Optimizer):
     def __init__(self, lr: float, alpha: float = 0.99, eps: float = 1e-8) -> None:
         super().__init__(lr)
         self.alpha = _fraction("alpha", alpha)
-        self.eps = _positive("eps", eps)
+        self.eps = check_positive("eps", eps)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         square = state.get("square_avg", np.zeros_like(p))
@@ -158,7 +151,7 @@ class Adam(Optimizer):
         if not (isinstance(betas, tuple) and len(betas) == 2):
             raise TypeError(f"betas must be a tuple of two numbers, got {describe(betas)}")
         self.betas = (_fraction("betas[0]", betas[0]), _fraction("betas[1]", betas[1]))
-        self.eps = _positive("eps", eps)
+        self.eps = check_positive("eps", eps)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         b1, b2 = self.betas
@@ -230,7 +223,7 @@ def max_difference_from_torch(
     import torch
 
     check_str("name", name, choices=tuple(OPTIMIZERS))
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     steps = check_int("steps", steps, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
@@ -301,7 +294,7 @@ def elongated_bowl_grad(point: np.ndarray, ratio: float = 25.0) -> np.ndarray:
     point = check_array("point", point, ndim=1)
     if point.shape != (2,):
         raise ValueError(f"point must have shape (2,), got {point.shape}")
-    return np.array([point[0], _positive("ratio", ratio) * point[1]], dtype=float)
+    return np.array([point[0], check_positive("ratio", ratio) * point[1]], dtype=float)
 
 
 def optimize_2d(
@@ -373,7 +366,7 @@ def scheduled_lr(
     step = check_int("step", step, minimum=0)
     if step >= total:
         raise ValueError(f"step must be below total ({total}), got {step}")
-    base_lr = _positive("base_lr", base_lr)
+    base_lr = check_positive("base_lr", base_lr)
     warmup = check_int("warmup", warmup, minimum=0)
     if warmup >= total:
         raise ValueError(f"warmup must be below total ({total}), got {warmup}")
@@ -384,7 +377,7 @@ def scheduled_lr(
             every = max(total // 3, 1)
         else:
             every = check_int("drop_every", drop_every, minimum=1)
-        return base_lr * _positive("drop_factor", drop_factor) ** (step // every)
+        return base_lr * check_positive("drop_factor", drop_factor) ** (step // every)
     if schedule == "warmup-cosine" and step < warmup:
         return base_lr * (step + 1) / warmup
     start = warmup if schedule == "warmup-cosine" else 0

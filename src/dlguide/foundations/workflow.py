@@ -20,7 +20,9 @@ import numpy as np
 
 from dlguide._checks import (
     check_array,
+    check_class_ids,
     check_int,
+    check_positive,
     check_real,
     check_same_length,
     check_tensor,
@@ -197,20 +199,14 @@ def fit_tracked(
     n_classes = model_outputs(model, "x", x)
     model_outputs(model, "x_val", x_val)
     for name, ids in (("y", labels), ("y_val", val_labels)):
-        if ids.min() < 0 or ids.max() >= n_classes:
-            raise ValueError(
-                f"{name} must hold class ids from 0 to {n_classes - 1} (the model has "
-                f"{n_classes} outputs), got values from {ids.min()} to {ids.max()}"
-            )
+        check_class_ids(name, ids, n_classes, counted="model outputs")
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
-    lr = check_real("lr", lr)
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_positive("lr", lr)
     for name, value in (("weight_decay", weight_decay), ("l1", l1)):
         if check_real(name, value) < 0:
             raise ValueError(f"{name} must be >= 0, got {value}")

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_str, describe
+from dlguide._checks import check_array, check_int, check_real, check_str, check_texts, describe
 from dlguide.data.text import WordVectors, simple_tokens
 
 __all__ = [
@@ -313,17 +313,6 @@ def _delete(words: list[str], rate: float, rng: np.random.Generator) -> list[str
     return [w for w, kept in zip(out, keep, strict=True) if kept]
 
 
-def _check_texts(texts: Any, name: str = "texts") -> list[str]:
-    if isinstance(texts, str) or not isinstance(texts, Sequence):
-        raise TypeError(f"{name} must be a list of strings, got {describe(texts)}")
-    if not texts:
-        raise ValueError(f"{name} must hold at least one text")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"{name}[{i}] must be a string, got {describe(text)}")
-    return list(texts)
-
-
 def _check_labels(labels: Any, n: int, name: str = "labels") -> np.ndarray:
     y = check_array(name, labels, ndim=1, kind="integer")
     if len(y) != n:
@@ -372,7 +361,7 @@ def augment_texts(
     >>> texts, labels.tolist()
     (['A fine film.', 'a film fine', 'film fine a'], [1, 1, 1])
     """
-    items = _check_texts(texts)
+    items = check_texts("texts", texts)
     y = _check_labels(labels, len(items))
     check_str("method", method, choices=tuple(METHODS))
     check_int("copies", copies, minimum=0)
@@ -459,9 +448,9 @@ def augmentation_experiment(
     """
     import pandas as pd
 
-    pool = _check_texts(pool_texts, "pool_texts")
+    pool = check_texts("pool_texts", pool_texts)
     pool_y = _check_labels(pool_labels, len(pool), "pool_labels")
-    test = _check_texts(test_texts, "test_texts")
+    test = check_texts("test_texts", test_texts)
     test_y = _check_labels(test_labels, len(test), "test_labels")
     for name, values in (("methods", methods), ("sizes", sizes), ("seeds", seeds)):
         if isinstance(values, str) or not isinstance(values, Sequence):

@@ -13,8 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_int, check_real, describe
-from dlguide.language.sentiment import _as_array, _check_texts
+from dlguide._checks import (
+    as_checked_array,
+    check_class_ids,
+    check_int,
+    check_positive,
+    check_texts,
+    describe,
+)
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
 
@@ -35,7 +41,7 @@ def encode(texts: Sequence[str], *, batch_size: int = 64, max_length: int = 64) 
 
     from dlguide.language.bert import load_encoder
 
-    items = _check_texts(texts)
+    items = check_texts("texts", texts)
     check_int("batch_size", batch_size, minimum=1)
     check_int("max_length", max_length, minimum=2)
     tokenizer, model = load_encoder()
@@ -76,25 +82,22 @@ def train_bag_of_pieces(
 
     from dlguide.language.bert import load_encoder
 
-    items = _check_texts(texts)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
+    items = check_texts("texts", texts)
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(items):
         raise ValueError(f"texts has {len(items)} entries but labels has {len(y)}")
     k = check_int("n_classes", n_classes, minimum=2)
-    if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"labels must lie in range({k})")
+    check_class_ids("labels", y, k)
     check_int("dim", dim, minimum=1)
     check_int("epochs", epochs, minimum=1)
-    rate = check_real("lr", lr)
-    if rate <= 0:
-        raise ValueError(f"lr must be positive, got {rate}")
+    rate = check_positive("lr", lr)
     torch.manual_seed(check_int("seed", seed, minimum=0))
     tokenizer, _ = load_encoder()
     net = torch.nn.Sequential(
         torch.nn.EmbeddingBag(len(tokenizer), dim, mode="mean"), torch.nn.Linear(dim, k)
     )
     net.tokenizer = tokenizer
-    ids, offsets = _pieces(tokenizer, items)
+    ids, offsets = _piece_bag(_word_pieces(tokenizer, items, max_length=64))
     optimizer = torch.optim.Adam(net.parameters(), lr=rate)
     target = torch.tensor(np.array(y, dtype=np.int64))
     for _ in range(epochs):
@@ -105,14 +108,18 @@ def train_bag_of_pieces(
     return net
 
 
-def _pieces(tokenizer: Any, texts: list[str]) -> tuple[Any, Any]:
+def _word_pieces(tokenizer: Any, texts: list[str], *, max_length: int) -> list[list[int]]:
+    """The word-piece ids of each text (at most ``max_length``; ``[UNK]`` for an empty text)."""
+    encoded = tokenizer(texts, add_special_tokens=False, truncation=True, max_length=max_length)
+    return [ids or [tokenizer.unk_token_id] for ids in encoded["input_ids"]]
+
+
+def _piece_bag(pieces: list[list[int]]) -> tuple[Any, Any]:
+    """Flat word-piece ids and the offset where each text starts, for ``EmbeddingBag``."""
     import torch
 
-    encoded = tokenizer(texts, add_special_tokens=False, truncation=True, max_length=64)
-    lengths = [max(len(ids), 1) for ids in encoded["input_ids"]]
-    flat = [i for ids in encoded["input_ids"] for i in (ids or [tokenizer.unk_token_id])]
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return torch.as_tensor(flat), torch.as_tensor(offsets)
+    offsets = np.concatenate([[0], np.cumsum([len(p) for p in pieces])[:-1]])
+    return torch.as_tensor([i for p in pieces for i in p]), torch.as_tensor(offsets)
 
 
 def predict_bag_of_pieces(net: Any, texts: Sequence[str]) -> np.ndarray:
@@ -128,7 +135,7 @@ def predict_bag_of_pieces(net: Any, texts: Sequence[str]) -> np.ndarray:
 
     if not isinstance(net, torch.nn.Module) or not hasattr(net, "tokenizer"):
         raise TypeError(f"net must be a network from train_bag_of_pieces, got {describe(net)}")
-    items = _check_texts(texts)
-    ids, offsets = _pieces(net.tokenizer, items)
+    items = check_texts("texts", texts)
+    ids, offsets = _piece_bag(_word_pieces(net.tokenizer, items, max_length=64))
     with torch.no_grad():
         return net[1](net[0](ids, offsets)).argmax(1).numpy()

@@ -1,4 +1,4 @@
-"""Sentiment with a fine-tuned BERT encoder: data splits, training, baselines, calibration.
+"""Sentiment with a fine-tuned BERT encoder: data splits, training, baselines.
 
 The book has no pretrained BERT sentiment model to download, so
 :func:`fine_tuned_sentiment` builds one: it fine-tunes the pretrained MiniLM
@@ -18,40 +18,28 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length, describe
+from dlguide._checks import (
+    as_checked_array,
+    check_class_ids,
+    check_int,
+    check_positive,
+    check_same_length,
+    check_texts,
+    describe,
+)
 
 __all__ = [
     "STAR_EDGES",
     "STAR_NAMES",
     "SentimentSplits",
     "classify",
-    "expected_calibration_error",
     "fine_tuned_sentiment",
-    "fit_temperature",
     "off_by_one_accuracy",
-    "reliability_bins",
     "sentiment_splits",
     "stars_from_ratings",
     "thresholds_like",
     "train_text_classifier",
 ]
-
-
-def _as_array(name: str, value: Any, **checks: Any) -> np.ndarray:
-    """``value`` (an array, a list or a pandas Series) as a checked NumPy array."""
-    if not (isinstance(value, (list, tuple)) or hasattr(value, "__array__")):
-        raise TypeError(f"{name} must be an array (or a list), got {describe(value)}")
-    return check_array(name, np.asarray(value), **checks)
-
-
-def _check_texts(texts: Any) -> list[str]:
-    """``texts`` as a list, after checking it is a non-empty sequence of strings."""
-    if isinstance(texts, str) or not isinstance(texts, Sequence) or not texts:
-        raise TypeError(f"texts must be a non-empty list of strings, got {describe(texts)}")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"texts[{i}] must be a string, got {describe(text)}")
-    return list(texts)
 
 
 def _check_folder(folder: Any, *, allow_none: bool = False) -> None:
@@ -60,13 +48,6 @@ def _check_folder(folder: Any, *, allow_none: bool = False) -> None:
     if not isinstance(folder, (str, os.PathLike)) or not str(folder):
         wanted = "a folder path (or None)" if allow_none else "a folder path"
         raise TypeError(f"folder must be {wanted}, got {describe(folder)}")
-
-
-def _positive(name: str, value: Any) -> float:
-    number = check_real(name, value)
-    if number <= 0:
-        raise ValueError(f"{name} must be positive, got {number}")
-    return number
 
 
 #: Rating boundaries (on VADER's -4 to +4 scale) between 1, 2, 3, 4 and 5 stars.
@@ -85,7 +66,7 @@ def stars_from_ratings(ratings: Any) -> np.ndarray:
     >>> stars_from_ratings(np.array([-3.1, -1.0, 0.0, 1.2, 2.5]))
     array([0, 1, 2, 3, 4])
     """
-    values = _as_array("ratings", ratings, ndim=1).astype(float)
+    values = as_checked_array("ratings", ratings, ndim=1).astype(float)
     if np.any(np.abs(values) > 4):
         raise ValueError("ratings must lie between -4 and 4")
     return np.searchsorted(np.array(STAR_EDGES), values, side="left").astype(np.int64)
@@ -143,8 +124,8 @@ def off_by_one_accuracy(y_true: Any, y_pred: Any) -> float:
     >>> off_by_one_accuracy(np.array([0, 2, 4]), np.array([1, 4, 4]))
     0.6666666666666666
     """
-    t = _as_array("y_true", y_true, ndim=1, kind="integer")
-    p = _as_array("y_pred", y_pred, ndim=1, kind="integer")
+    t = as_checked_array("y_true", y_true, ndim=1, kind="integer")
+    p = as_checked_array("y_pred", y_pred, ndim=1, kind="integer")
     check_same_length(y_true=t, y_pred=p)
     return float(np.mean(np.abs(t - p) <= 1))
 
@@ -161,96 +142,13 @@ def thresholds_like(scores: Any, labels: Any) -> np.ndarray:
     >>> thresholds_like(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 0, 1, 1]))
     array([0.25])
     """
-    s = _as_array("scores", scores, ndim=1).astype(float)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
+    s = as_checked_array("scores", scores, ndim=1).astype(float)
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
     check_same_length(scores=s, labels=y)
-    if y.min() < 0:
-        raise ValueError(f"labels must be class ids from 0, got {y.min()}")
+    check_class_ids("labels", y)
     n_classes = int(y.max()) + 1
     shares = np.cumsum(np.bincount(y, minlength=n_classes))[:-1] / len(y)
     return np.quantile(s, shares)
-
-
-def expected_calibration_error(probs: Any, labels: Any, n_bins: int = 10) -> float:
-    """Expected calibration error: the gap between confidence and accuracy, averaged over bins.
-
-    Predictions are grouped by their confidence (the top probability) into
-    ``n_bins`` equal-width bins; ECE is the average over bins of
-    ``|accuracy - mean confidence|``, weighted by the share of predictions in the bin
-    (Guo et al., 2017).
-
-    Examples
-    --------
-    >>> probs = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
-    >>> round(expected_calibration_error(probs, np.array([0, 0, 0, 1])), 3)
-    0.1
-    """
-    table = reliability_bins(probs, labels, n_bins)
-    n = table["count"].sum()
-    gaps = np.abs(table["accuracy"] - table["confidence"]) * table["count"] / n
-    return float(np.nansum(gaps))
-
-
-def reliability_bins(probs: Any, labels: Any, n_bins: int = 10) -> dict[str, np.ndarray]:
-    """Accuracy and mean confidence per confidence bin, for a reliability diagram.
-
-    Returns
-    -------
-    dict
-        ``edges`` (``n_bins + 1``), and per bin ``count``, ``confidence`` and
-        ``accuracy`` (NaN for empty bins).
-
-    Examples
-    --------
-    >>> t = reliability_bins(np.array([[0.95, 0.05], [0.3, 0.7]]), np.array([0, 0]), 2)
-    >>> t["count"], t["accuracy"]
-    (array([0, 2]), array([nan, 0.5]))
-    """
-    p = _as_array("probs", probs, ndim=2).astype(float)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
-    check_same_length(probs=p, labels=y)
-    bins = check_int("n_bins", n_bins, minimum=1)
-    if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-4):
-        raise ValueError("probs must be non-negative and each row must sum to 1")
-    confidence = p.max(axis=1)
-    correct = p.argmax(axis=1) == y
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
-    count = np.bincount(which, minlength=bins)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        conf = np.bincount(which, confidence, minlength=bins) / count
-        acc = np.bincount(which, correct.astype(float), minlength=bins) / count
-    return {"edges": edges, "count": count, "confidence": conf, "accuracy": acc}
-
-
-def fit_temperature(logits: Any, labels: Any) -> float:
-    """Find the temperature T that minimises the cross-entropy of ``softmax(logits / T)``.
-
-    Temperature scaling (Guo et al., 2017) fixes over- or under-confidence with one
-    number fitted on held-out data; it never changes which class is predicted.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> labels = rng.integers(0, 3, 2000)
-    >>> logits = rng.normal(size=(2000, 3)); logits[np.arange(2000), labels] += 1.0
-    >>> 0.7 < fit_temperature(logits * 4, labels) / 4 < 1.3
-    True
-    """
-    from scipy.optimize import minimize_scalar
-    from scipy.special import log_softmax
-
-    z = _as_array("logits", logits, ndim=2).astype(float)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
-    check_same_length(logits=z, labels=y)
-    if y.min() < 0 or y.max() >= z.shape[1]:
-        raise ValueError(f"labels must lie in range({z.shape[1]}), got {y.min()}..{y.max()}")
-
-    def nll(log_t: float) -> float:
-        return float(-log_softmax(z / np.exp(log_t), axis=1)[np.arange(len(y)), y].mean())
-
-    result = minimize_scalar(nll, bounds=(-3, 3), method="bounded", options={"xatol": 1e-6})
-    return float(np.exp(result.x))
 
 
 def train_text_classifier(
@@ -285,23 +183,15 @@ def train_text_classifier(
     from dlguide.language.bert import quiet_transformers
 
     _check_folder(folder, allow_none=True)
-    texts = _check_texts(texts)
-    y = _as_array("labels", labels, ndim=1, kind="integer")
+    texts = check_texts("texts", texts)
+    y = as_checked_array("labels", labels, ndim=1, kind="integer")
     if len(y) != len(texts):
         raise ValueError(f"texts has {len(texts)} entries but labels has {len(y)}")
-    if isinstance(label_names, str) or not isinstance(label_names, Sequence) or not label_names:
-        raise TypeError(
-            f"label_names must be a non-empty list of strings, got {describe(label_names)}"
-        )
-    for i, label_name in enumerate(label_names):
-        if not isinstance(label_name, str):
-            raise TypeError(f"label_names[{i}] must be a string, got {describe(label_name)}")
-    names = list(label_names)
-    if y.min() < 0 or y.max() >= len(names):
-        raise ValueError(f"labels must lie in range({len(names)}) to match label_names")
+    names = check_texts("label_names", label_names)
+    check_class_ids("labels", y, len(names), counted="label_names")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
         check_int(name, value, minimum=1)
-    rate = _positive("lr", lr)
+    rate = check_positive("lr", lr)
     quiet_transformers()
     torch.manual_seed(check_int("seed", seed, minimum=0))
     path = minilm_path()
@@ -360,7 +250,7 @@ def fine_tuned_sentiment(
 
     n = check_int("n_train", n_train, minimum=10)
     epochs = check_int("epochs", epochs, minimum=1)
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     check_int("seed", seed, minimum=0)
     quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
     splits = sentiment_splits(n_train=n, seed=seed)
@@ -404,7 +294,7 @@ def classify(
     from dlguide.language.bert import quiet_transformers
 
     _check_folder(folder)
-    texts = _check_texts(texts)
+    texts = check_texts("texts", texts)
     check_int("batch_size", batch_size, minimum=1)
     check_int("max_length", max_length, minimum=2)
     folder = Path(folder)

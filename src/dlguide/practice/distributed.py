@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dlguide._checks import check_int, check_real
+from dlguide._checks import check_int, check_positive
 
 __all__ = ["DataParallelRun", "main", "parse_args", "run_data_parallel", "train_worker"]
 
@@ -203,10 +203,8 @@ def run_data_parallel(
     nprocs = check_int("nprocs", nprocs, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    if check_real("lr", lr) <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    if check_real("timeout", timeout) <= 0:
-        raise ValueError(f"timeout must be positive, got {timeout}")
+    check_positive("lr", lr)
+    check_positive("timeout", timeout)
     import torch
 
     src = str(Path(__file__).resolve().parents[2])

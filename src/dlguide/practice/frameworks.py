@@ -16,7 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_real, check_same_length
+from dlguide._checks import (
+    check_array,
+    check_class_ids,
+    check_int,
+    check_positive,
+    check_same_length,
+)
 
 __all__ = ["HIDDEN", "FrameworkRun", "train_keras", "train_lightning", "train_torch"]
 
@@ -42,9 +48,7 @@ def _check_data(
         arrays[name] = check_array(name, value, ndim=2).astype(np.float32)
     labels = {}
     for name, value in (("y", y), ("y_test", y_test)):
-        labels[name] = check_array(name, value, ndim=1, kind="integer").astype(np.int64)
-        if labels[name].min() < 0:
-            raise ValueError(f"{name} must hold class ids 0, 1, ..., got {labels[name].min()}")
+        labels[name] = check_class_ids(name, value)
     check_same_length(x=arrays["x"], y=labels["y"])
     check_same_length(x_test=arrays["x_test"], y_test=labels["y_test"])
     if arrays["x"].shape[1] != arrays["x_test"].shape[1]:
@@ -53,8 +57,7 @@ def _check_data(
             f"and {arrays['x_test'].shape[1]}"
         )
     check_int("epochs", epochs, minimum=1)
-    if check_real("lr", lr) <= 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    check_positive("lr", lr)
     n_classes = int(max(labels["y"].max(), labels["y_test"].max())) + 1
     return arrays["x"], labels["y"], arrays["x_test"], labels["y_test"], n_classes
 
