@@ -26,6 +26,7 @@ from dlguide._checks import (
     check_tensor,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = ["METHODS", "few_per_class", "learning_curve", "transfer_model"]
 
@@ -83,7 +84,7 @@ def transfer_model(base: Any, method: str, n_classes: int, make_model: Any = Non
     return model
 
 
-def few_per_class(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+def few_per_class(labels: np.ndarray, n: int, seed: int | None = None) -> np.ndarray:
     """Return the indices of ``n`` randomly chosen examples of each class in ``labels``.
 
     Examples
@@ -93,6 +94,7 @@ def few_per_class(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     >>> np.bincount(labels[index]).tolist()
     [2, 2]
     """
+    seed = resolve_seed(seed)
     labels = check_array("labels", labels, ndim=1, kind="integer")
     n = check_int("n", n, minimum=1)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
@@ -122,7 +124,7 @@ def learning_curve(
     sizes: Sequence[int],
     *,
     methods: Sequence[str] = METHODS,
-    seeds: Sequence[int] = (0,),
+    seeds: Sequence[int] | None = None,
     epochs: int = 30,
 ) -> dict[str, np.ndarray]:
     """Test accuracy of each method, trained on ``n`` labelled examples per class, for each size.
@@ -164,6 +166,8 @@ def learning_curve(
     sizes = [check_int(f"sizes[{i}]", n, minimum=1) for i, n in enumerate(_items("sizes", sizes))]
     for i, method in enumerate(_items("methods", methods)):
         check_str(f"methods[{i}]", method, choices=METHODS)
+    if seeds is None:
+        seeds = (resolve_seed(None),)
     seeds = [check_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(_items("seeds", seeds))]
     epochs = check_int("epochs", epochs, minimum=1)
     n_classes = len(np.unique(labels))

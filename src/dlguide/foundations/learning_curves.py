@@ -27,6 +27,7 @@ from dlguide._checks import (
     describe,
     model_outputs,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "image_cnn",
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> np.ndarray:
+def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int | None = None) -> np.ndarray:
     """Return sorted indices of ``per_class`` examples of every class in ``labels``.
 
     Examples
@@ -49,6 +50,7 @@ def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> n
     >>> np.bincount(labels[idx]).tolist()
     [2, 2]
     """
+    seed = resolve_seed(seed)
     labels = check_array("labels", labels, ndim=1, kind="integer")
     per_class = check_int("per_class", per_class, minimum=1)
     seed = check_int("seed", seed, minimum=0)
@@ -147,7 +149,7 @@ def train_steps(
     batch_size: int = 64,
     lr: float = 1e-3,
     weight_decay: float = 0.0,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> Any:
     """Train ``model`` for a fixed number of Adam steps on random mini-batches; return it.
 
@@ -162,6 +164,7 @@ def train_steps(
     >>> torch_accuracy(model, x, y)
     1.0
     """
+    seed = resolve_seed(seed)
     import torch
 
     if not isinstance(model, torch.nn.Module):
@@ -219,7 +222,7 @@ def learning_curve(
     sizes: Sequence[int],
     *,
     repeats: int = 1,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Score every model on stratified training subsets of growing size.
 
@@ -237,6 +240,7 @@ def learning_curve(
         where one subset is a noisy sample).
     seed
         Base seed of the subsets; repeat ``r`` at size ``i`` uses ``seed + 1000 * r + i``.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Returns
     -------
@@ -250,6 +254,7 @@ def learning_curve(
     >>> curve["size"].tolist()
     [4.0, 10.0]
     """
+    seed = resolve_seed(seed)
     if not isinstance(models, Mapping) or not models:
         raise TypeError(f"models must be a non-empty mapping of name -> function, got "
                         f"{describe(models)}")  # fmt: skip

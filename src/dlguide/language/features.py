@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_int, check_real, describe
+from dlguide.book.seeding import resolve_seed
 from dlguide.language.sentiment import _as_array, _check_texts
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
@@ -58,7 +59,7 @@ def train_bag_of_pieces(
     dim: int = 64,
     epochs: int = 30,
     lr: float = 0.01,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> Any:
     """Train a small network from scratch: averaged word-piece embeddings, then a linear layer.
 
@@ -72,6 +73,7 @@ def train_bag_of_pieces(
     >>> predict_bag_of_pieces(net, ["good", "bad"]).tolist()
     [1, 0]
     """
+    seed = resolve_seed(seed)
     import torch
 
     from dlguide.language.bert import load_encoder

@@ -35,6 +35,7 @@ from dlguide._checks import (
     check_str,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 from dlguide.data._package_files import DataError, package_file
 
 __all__ = [
@@ -540,7 +541,7 @@ def train_student(
     epochs: int = 8,
     lr: float = 0.02,
     batch_size: int = 256,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> ToxicityStudent:
     """Train a linear multi-label model on WordPiece counts with PyTorch Lightning.
 
@@ -568,6 +569,7 @@ def train_student(
     >>> bool(p[0] > 0.5 > p[1])
     True
     """
+    seed = resolve_seed(seed)
     import time
 
     import lightning as L
