@@ -103,8 +103,10 @@ def test_resolve_seed_passes_given_seeds_and_checks_them():
     assert resolve_seed(np.int64(4)) == 4
     with pytest.raises(ValueError, match=r"^seed must be at least 0, got -2$"):
         resolve_seed(-2)
-    with pytest.raises(TypeError, match=r"^random_state must be an integer, got "):
-        resolve_seed(1.5, "random_state")
+    with pytest.raises(TypeError, match=r"^seed must be an integer, got "):
+        resolve_seed(1.5)
+    with pytest.raises(ValueError, match=r"^seed must be below 2\*\*32"):
+        resolve_seed(2**32)
 
 
 def test_seed_everything_default_is_the_chapter_seed():

@@ -67,7 +67,7 @@ def chapter_seed() -> int:
     return 0 if _chapter_seed is None else _chapter_seed
 
 
-def resolve_seed(seed: int | None, name: str = "seed") -> int:
+def resolve_seed(seed: int | None) -> int:
     """Return ``seed`` checked, or the chapter's seed (:func:`chapter_seed`) when it is None.
 
     Every ``dlguide`` function with a ``seed`` argument calls this, so that its default
@@ -79,7 +79,7 @@ def resolve_seed(seed: int | None, name: str = "seed") -> int:
     >>> resolve_seed(None), resolve_seed(5)
     (0, 5)
     """
-    return chapter_seed() if seed is None else _check_seed(name, seed)
+    return chapter_seed() if seed is None else _check_seed("seed", seed)
 
 
 def seed_everything(seed: int | None = None, *, deterministic: bool = True) -> int:
