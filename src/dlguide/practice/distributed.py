@@ -39,7 +39,7 @@ __all__ = ["DataParallelRun", "main", "parse_args", "run_data_parallel", "train_
 _HIDDEN = 64
 
 
-def _digits(seed: int) -> tuple[Any, Any, Any, Any]:
+def _digits(seed: int = 0) -> tuple[Any, Any, Any, Any]:
     """The scikit-learn digits as float tensors, split as in the frameworks chapter."""
     import torch
     from sklearn.datasets import load_digits
