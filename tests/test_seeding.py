@@ -75,7 +75,7 @@ class TestSeedEverything:
         with pytest.raises(ValueError, match=rf"^seed must be at least 0, got {seed}$"):
             seed_everything(seed)
 
-    @pytest.mark.parametrize("seed", [True, False, 1.0, 1.5, "1", None])
+    @pytest.mark.parametrize("seed", [True, False, 1.0, 1.5, "1"])
     def test_refuses_non_integers(self, seed):
         with pytest.raises(TypeError, match=r"^seed must be an integer, got "):
             seed_everything(seed)

@@ -59,17 +59,17 @@ class TestFitClassifier:
         model = torch.nn.Linear(2, 2)
         before = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
         history = fit_classifier(
-            model, x, y, epochs=5, batch_size=32, lr=0.05, x_test=x_test, y_test=y_test
+            model, x, y, epochs=5, batch_size=32, lr=0.05, x_val=x_test, y_val=y_test
         )
         assert isinstance(history, History)
-        assert len(history.train_loss) == len(history.test_accuracy) == 5
+        assert len(history.train_loss) == len(history.val_accuracy) == 5
         assert history.train_loss[-1] < history.train_loss[0] < before
         after = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
         assert after < before / 5
-        assert history.test_accuracy[-1] == 1.0
+        assert history.val_accuracy[-1] == 1.0
         # The recorded accuracy is the accuracy of the returned model.
         predicted = model(x_test).argmax(dim=1).numpy()
-        assert history.test_accuracy[-1] == np.mean(predicted == y_test)
+        assert history.val_accuracy[-1] == np.mean(predicted == y_test)
         assert history.seconds > 0
         assert not model.training
 
@@ -82,7 +82,7 @@ class TestFitClassifier:
         initial = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
         history = fit_classifier(model, x, y, epochs=1, batch_size=4, lr=1e-9)
         assert history.train_loss[0] == pytest.approx(initial, rel=1e-5)
-        assert history.test_accuracy == []
+        assert history.val_accuracy == []
 
     def test_reproducible_with_a_seed(self):
         x, y = _separable(64)
@@ -139,16 +139,16 @@ class TestFitClassifier:
         with pytest.raises(error, match=message):
             fit_classifier(torch.nn.Linear(2, 2), x, y, **kwargs)
 
-    @pytest.mark.parametrize("which", ["x_test", "y_test"])
-    def test_test_data_comes_in_pairs(self, which):
+    @pytest.mark.parametrize("which", ["x_val", "y_val"])
+    def test_validation_data_comes_in_pairs(self, which):
         x, y = _separable(8)
-        with pytest.raises(TypeError, match=r"^give both x_test and y_test, or neither$"):
-            fit_classifier(torch.nn.Linear(2, 2), x, y, **{which: x if which == "x_test" else y})
+        with pytest.raises(TypeError, match=r"^give both x_val and y_val, or neither$"):
+            fit_classifier(torch.nn.Linear(2, 2), x, y, **{which: x if which == "x_val" else y})
 
-    def test_y_test_of_the_wrong_length(self):
+    def test_y_val_of_the_wrong_length(self):
         x, y = _separable(8)
-        with pytest.raises(ValueError, match=r"y_test"):
-            fit_classifier(torch.nn.Linear(2, 2), x, y, epochs=1, x_test=x, y_test=y[:1])
+        with pytest.raises(ValueError, match=r"y_val"):
+            fit_classifier(torch.nn.Linear(2, 2), x, y, epochs=1, x_val=x, y_val=y[:1])
 
     def test_labels_out_of_range(self):
         x, y = _separable(8)

@@ -23,8 +23,16 @@ imported only by the functions that need them.
 """
 
 from dlguide.book.claims import ClaimError, claim, claim_order
-from dlguide.book.seeding import seed_everything, start_chapter
+from dlguide.book.seeding import chapter_seed, seed_everything, start_chapter
 
 __version__ = "0.1.0"
 
-__all__ = ["ClaimError", "__version__", "claim", "claim_order", "seed_everything", "start_chapter"]
+__all__ = [
+    "ClaimError",
+    "__version__",
+    "chapter_seed",
+    "claim",
+    "claim_order",
+    "seed_everything",
+    "start_chapter",
+]

@@ -31,7 +31,7 @@ class History:
     """What happened during training, one entry per epoch."""
 
     train_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -66,8 +66,8 @@ def fit_classifier(
     epochs: int = 5,
     batch_size: int = 64,
     lr: float = 1e-3,
-    x_test: Any = None,
-    y_test: np.ndarray | None = None,
+    x_val: Any = None,
+    y_val: np.ndarray | None = None,
 ) -> History:
     """Train ``model`` with Adam and cross-entropy on ``(x, y)``; return its :class:`History`.
 
@@ -81,8 +81,10 @@ def fit_classifier(
         Integer class labels, one per example.
     epochs, batch_size, lr
         Passes over the data, examples per step, Adam's learning rate.
-    x_test, y_test
-        Optional held-out data; the accuracy on it is recorded after every epoch.
+    x_val, y_val
+        Optional validation data (held out from the training data, never the test set:
+        what is watched while training is chosen on, so it is not a test any more); the
+        accuracy on it is recorded after every epoch, in ``History.val_accuracy``.
 
     Examples
     --------
@@ -103,17 +105,17 @@ def fit_classifier(
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     lr = check_positive("lr", lr)
-    if (x_test is None) != (y_test is None):
-        raise TypeError("give both x_test and y_test, or neither")
+    if (x_val is None) != (y_val is None):
+        raise TypeError("give both x_val and y_val, or neither")
     n_classes = model_outputs(model, "x", x)
-    if y_test is not None:
-        check_tensor("x_test", x_test)
-        check_array("y_test", y_test, ndim=1, kind="integer")
-        check_same_length(x_test=x_test, y_test=y_test)
-        model_outputs(model, "x_test", x_test)
+    if y_val is not None:
+        check_tensor("x_val", x_val)
+        check_array("y_val", y_val, ndim=1, kind="integer")
+        check_same_length(x_val=x_val, y_val=y_val)
+        model_outputs(model, "x_val", x_val)
     check_class_ids("y", labels, n_classes, counted="model outputs")
-    if y_test is not None:
-        check_class_ids("y_test", y_test, n_classes, counted="model outputs")
+    if y_val is not None:
+        check_class_ids("y_val", y_val, n_classes, counted="model outputs")
 
     targets = torch.tensor(labels, dtype=torch.long)  # a copy: the labels may be read-only
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -131,9 +133,9 @@ def fit_classifier(
             optimizer.step()
             total += loss.item() * len(batch)
         history.train_loss.append(total / len(targets))
-        if x_test is not None:
-            predicted = predict_proba(model, x_test).argmax(axis=1)
-            history.test_accuracy.append(float(np.mean(predicted == y_test)))
+        if x_val is not None:
+            predicted = predict_proba(model, x_val).argmax(axis=1)
+            history.val_accuracy.append(float(np.mean(predicted == y_val)))
     history.seconds = time.perf_counter() - start
     model.eval()
     return history

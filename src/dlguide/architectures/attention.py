@@ -18,6 +18,7 @@ import numpy as np
 
 from dlguide._batches import train_on_windows
 from dlguide._checks import check_int, describe
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "attention",
@@ -87,7 +88,7 @@ def positional_encoding(length: int, dim: int) -> np.ndarray:
     return pe
 
 
-def reverse_task(n: int, length: int, vocab_size: int, seed: int = 0) -> tuple[Any, Any]:
+def reverse_task(n: int, length: int, vocab_size: int, seed: int | None = None) -> tuple[Any, Any]:
     """Random token sequences and their reversals, as ``(x, y)`` long tensors ``(n, length)``.
 
     Examples
@@ -96,6 +97,7 @@ def reverse_task(n: int, length: int, vocab_size: int, seed: int = 0) -> tuple[A
     >>> bool((y == x.flip(1)).all())
     True
     """
+    seed = resolve_seed(seed)
     import torch
 
     n = check_int("n", n, minimum=1)
@@ -107,7 +109,7 @@ def reverse_task(n: int, length: int, vocab_size: int, seed: int = 0) -> tuple[A
 
 
 def train_tagger(model: Any, x: Any, y: Any, *, steps: int = 500, batch_size: int = 64,
-                 lr: float = 1e-3, seed: int = 0) -> list[float]:  # fmt: skip
+                 lr: float = 1e-3, seed: int | None = None) -> list[float]:  # fmt: skip
     """Train ``model`` with Adam and per-token cross-entropy; return the token accuracy per step.
 
     Examples
@@ -122,6 +124,7 @@ def train_tagger(model: Any, x: Any, y: Any, *, steps: int = 500, batch_size: in
     """
     from dlguide.architectures.transformer import SequenceTagger
 
+    seed = resolve_seed(seed)
     if not isinstance(model, SequenceTagger):
         raise TypeError(f"model must be a SequenceTagger, got {describe(model)}")
     _, accuracy = train_on_windows(

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_bool, check_real, check_str, describe
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "AUGMENTATIONS",
@@ -35,7 +36,7 @@ __all__ = [
 AUGMENTATIONS = ("flip", "rotate", "transpose")
 
 
-def random_transpose_layer(seed: int = 0) -> Any:
+def random_transpose_layer(seed: int | None = None) -> Any:
     """Return a Keras layer that transposes (swaps rows and columns of) half the images at random.
 
     Keras has no built-in transpose augmentation, so this is a small custom layer;
@@ -48,10 +49,12 @@ def random_transpose_layer(seed: int = 0) -> Any:
     >>> bool(np.all(layer(x, training=False).numpy() == x))
     True
     """
+    seed = resolve_seed(seed)
     import keras
 
     class RandomTranspose(keras.layers.Layer):
-        def __init__(self, seed: int = 0, **kwargs: Any) -> None:
+        def __init__(self, seed: int | None = None, **kwargs: Any) -> None:
+            seed = resolve_seed(seed)
             super().__init__(**kwargs)
             self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -66,7 +69,7 @@ def random_transpose_layer(seed: int = 0) -> Any:
 
 
 def augmentation_layers(kinds: tuple[str, ...] = ("flip", "rotate"), *, rotation: float = 0.05,
-                        seed: int = 0) -> Any:  # fmt: skip
+                        seed: int | None = None) -> Any:  # fmt: skip
     """Return a Keras ``Sequential`` of random augmentations, to put in front of a model.
 
     Parameters
@@ -79,6 +82,7 @@ def augmentation_layers(kinds: tuple[str, ...] = ("flip", "rotate"), *, rotation
         The largest rotation, as a fraction of a full turn (0.05 is 18 degrees).
     seed
         Seed of the layers' random draws.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -88,6 +92,7 @@ def augmentation_layers(kinds: tuple[str, ...] = ("flip", "rotate"), *, rotation
     >>> augment(np.zeros((3, 28, 28, 1)), training=True).shape
     torch.Size([3, 28, 28, 1])
     """
+    seed = resolve_seed(seed)
     import keras
     from keras import layers
 

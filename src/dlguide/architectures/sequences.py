@@ -25,6 +25,7 @@ from dlguide._checks import (
     check_token_ids,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "CELLS",
@@ -56,7 +57,9 @@ def encode(text: str) -> tuple[np.ndarray, tuple[str, ...]]:
     return np.array([lookup[c] for c in text], dtype=np.int64), alphabet
 
 
-def random_windows(ids: np.ndarray, length: int, n: int, seed: int = 0) -> tuple[Any, Any]:
+def random_windows(
+    ids: np.ndarray, length: int, n: int, seed: int | None = None
+) -> tuple[Any, Any]:
     """Cut ``n`` random windows of ``length + 1`` ids; return inputs and next-character targets.
 
     Returns
@@ -70,6 +73,7 @@ def random_windows(ids: np.ndarray, length: int, n: int, seed: int = 0) -> tuple
     >>> bool((x[:, 1:] == y[:, :-1]).all()), tuple(x.shape)
     (True, (2, 4))
     """
+    seed = resolve_seed(seed)
     import torch
 
     ids = check_array("ids", ids, ndim=1, kind="integer")
@@ -143,7 +147,7 @@ def next_char_loss(model: Any, x: Any, y: Any) -> float:
 
 def train_language_model(
     model: Any, x: Any, y: Any, *, steps: int = 300, batch_size: int = 32, lr: float = 3e-3,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> list[float]:  # fmt: skip
     """Train ``model`` with Adam on random batches of the windows ``(x, y)``; return the losses.
 
@@ -160,6 +164,7 @@ def train_language_model(
     >>> losses[-1] < losses[0] / 3
     True
     """
+    seed = resolve_seed(seed)
     _check_char_model(model)
     losses, _ = train_on_windows(
         model, x, y, steps=steps, batch_size=batch_size, lr=lr, seed=seed, clip=1.0
@@ -199,7 +204,7 @@ def gradient_by_time(model: Any, x: Any) -> np.ndarray:
 
 
 def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *,
-             temperature: float = 0.8, seed: int = 0) -> str:  # fmt: skip
+             temperature: float = 0.8, seed: int | None = None) -> str:  # fmt: skip
     """Continue ``prompt`` by ``n`` characters, sampling one character at a time.
 
     Examples
@@ -210,6 +215,7 @@ def generate(model: Any, alphabet: tuple[str, ...], prompt: str, n: int = 200, *
     >>> len(text), set(text) <= {"a", "b", "c"}
     (12, True)
     """
+    seed = resolve_seed(seed)
     import torch
 
     _check_char_model(model)

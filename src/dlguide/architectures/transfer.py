@@ -26,6 +26,7 @@ from dlguide._checks import (
     check_tensor,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 from dlguide.data.sampling import stratified_subset
 
 __all__ = ["METHODS", "learning_curve", "transfer_model"]
@@ -101,7 +102,7 @@ def learning_curve(
     sizes: Sequence[int],
     *,
     methods: Sequence[str] = METHODS,
-    seeds: Sequence[int] = (0,),
+    seeds: Sequence[int] | None = None,
     epochs: int = 30,
 ) -> dict[str, np.ndarray]:
     """Test accuracy of each method, trained on ``n`` labelled examples per class, for each size.
@@ -143,6 +144,8 @@ def learning_curve(
     sizes = [check_int(f"sizes[{i}]", n, minimum=1) for i, n in enumerate(_items("sizes", sizes))]
     for i, method in enumerate(_items("methods", methods)):
         check_str(f"methods[{i}]", method, choices=METHODS)
+    if seeds is None:
+        seeds = (resolve_seed(None),)
     seeds = [check_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(_items("seeds", seeds))]
     epochs = check_int("epochs", epochs, minimum=1)
     n_classes = len(np.unique(labels))

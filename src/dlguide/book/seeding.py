@@ -1,7 +1,13 @@
-"""Reproducibility: one call that seeds every random number generator the book uses.
+"""Reproducibility: one seed per chapter, and one call that seeds every generator the book uses.
 
 Every chapter starts with :func:`start_chapter`, so that two clean builds of the
-book state the same numbers.
+book state the same numbers. The chapter's seed is ``start_chapter``'s ``seed`` (0),
+unless the environment variable ``DLGUIDE_SEED`` is set: then every chapter of the
+build runs under that seed instead, which is how the book checks that its claims hold
+for other seeds (``DLGUIDE_SEED=1 nox -s docs``). :func:`chapter_seed` returns it; every
+``dlguide`` function that takes a ``seed`` uses it when given ``seed=None`` (the default),
+and chapters pass ``chapter_seed()`` (or ``chapter_seed() + k`` for the k-th of several
+independent draws) instead of typing a seed.
 """
 
 from __future__ import annotations
@@ -9,13 +15,74 @@ from __future__ import annotations
 import os
 import random
 import sys
+from typing import Any
 
 from dlguide._checks import check_int
 
-__all__ = ["seed_everything", "start_chapter"]
+__all__ = ["SEED_VARIABLE", "chapter_seed", "resolve_seed", "seed_everything", "start_chapter"]
+
+#: The environment variable that sets every chapter's seed for a whole build.
+SEED_VARIABLE = "DLGUIDE_SEED"
+_SEED_LIMIT = 2**32  # NumPy's legacy seeding accepts seeds below 2**32
+
+_chapter_seed: int | None = None
 
 
-def seed_everything(seed: int = 0, *, deterministic: bool = True) -> int:
+def _check_seed(name: str, seed: Any) -> int:
+    seed = check_int(name, seed, minimum=0)
+    if seed >= _SEED_LIMIT:
+        raise ValueError(f"{name} must be below 2**32 (NumPy's limit), got {seed}")
+    return seed
+
+
+def _seed_from_environment() -> int | None:
+    """The seed ``DLGUIDE_SEED`` sets, or None where it is unset or empty."""
+    raw = os.environ.get(SEED_VARIABLE, "").strip()
+    if not raw:
+        return None
+    try:
+        seed = int(raw, 10)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < _SEED_LIMIT:
+        raise ValueError(
+            f"{SEED_VARIABLE} must be a whole number from 0 to 2**32 - 1, "
+            f"got {os.environ[SEED_VARIABLE]!r}"
+        )
+    return seed
+
+
+def chapter_seed() -> int:
+    """The seed of the chapter that :func:`start_chapter` started: 0 if none was started.
+
+    Examples
+    --------
+    >>> start_chapter("demo", seed=3)  # with DLGUIDE_SEED unset
+    >>> chapter_seed()
+    3
+    >>> start_chapter("demo")
+    >>> chapter_seed()
+    0
+    """
+    return 0 if _chapter_seed is None else _chapter_seed
+
+
+def resolve_seed(seed: int | None) -> int:
+    """Return ``seed`` checked, or the chapter's seed (:func:`chapter_seed`) when it is None.
+
+    Every ``dlguide`` function with a ``seed`` argument calls this, so that its default
+    follows the chapter's seed.
+
+    Examples
+    --------
+    >>> start_chapter("demo")
+    >>> resolve_seed(None), resolve_seed(5)
+    (0, 5)
+    """
+    return chapter_seed() if seed is None else _check_seed("seed", seed)
+
+
+def seed_everything(seed: int | None = None, *, deterministic: bool = True) -> int:
     """Seed Python, NumPy, PyTorch and Keras, and ask PyTorch for deterministic kernels.
 
     Keras is seeded only if it is already imported (importing it takes seconds);
@@ -25,7 +92,8 @@ def seed_everything(seed: int = 0, *, deterministic: bool = True) -> int:
     Parameters
     ----------
     seed
-        A non-negative integer.
+        A non-negative integer below 2**32; None (the default) means the chapter's seed
+        (:func:`chapter_seed`).
     deterministic
         Call ``torch.use_deterministic_algorithms(True)``, so an operation without a
         deterministic implementation raises instead of silently varying.
@@ -44,9 +112,7 @@ def seed_everything(seed: int = 0, *, deterministic: bool = True) -> int:
     >>> a == np.random.rand()
     True
     """
-    seed = check_int("seed", seed, minimum=0)
-    if seed >= 2**32:
-        raise ValueError(f"seed must be below 2**32 (NumPy's limit), got {seed}")
+    seed = resolve_seed(seed)
     import numpy as np
     import torch
 
@@ -74,7 +140,10 @@ def start_chapter(name: str, *, seed: int = 0) -> None:
         The chapter's short name (lower-case, e.g. ``"what-is-deep-learning"``);
         build errors about its claims quote it.
     seed
-        Passed to :func:`seed_everything`.
+        The chapter's seed, unless the environment variable ``DLGUIDE_SEED`` is set (to a
+        whole number from 0 to 2**32 - 1; anything else raises ``ValueError``): then that
+        value is the seed, for every chapter of the build. :func:`chapter_seed` returns it
+        afterwards; it seeds every generator (:func:`seed_everything`).
 
     Examples
     --------
@@ -83,9 +152,13 @@ def start_chapter(name: str, *, seed: int = 0) -> None:
     >>> current_chapter()
     'demo'
     """
+    global _chapter_seed
     from dlguide.book.claims import set_chapter
     from dlguide.plotting import use_book_style
 
+    from_environment = _seed_from_environment()
+    seed = _check_seed("seed", seed) if from_environment is None else from_environment
     set_chapter(name)
+    _chapter_seed = seed
     seed_everything(seed)
     use_book_style()

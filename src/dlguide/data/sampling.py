@@ -12,11 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from dlguide._checks import check_array, check_int
+from dlguide.book.seeding import resolve_seed
 
 __all__ = ["stratified_subset"]
 
 
-def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> np.ndarray:
+def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int | None = None) -> np.ndarray:
     """Return sorted indices of ``per_class`` randomly drawn examples of every class.
 
     When the classes are equally common (every image set in the book), the draw
@@ -33,7 +34,7 @@ def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> n
     per_class
         Examples of each class; no class may have fewer.
     seed
-        The seed of the draw.
+        The seed of the draw (default: the chapter's seed).
 
     Examples
     --------
@@ -42,6 +43,7 @@ def stratified_subset(labels: np.ndarray, per_class: int, *, seed: int = 0) -> n
     >>> np.bincount(labels[idx]).tolist()
     [2, 2, 2]
     """
+    seed = resolve_seed(seed)
     from sklearn.model_selection import train_test_split
 
     labels = check_array("labels", labels, ndim=1, kind="integer")

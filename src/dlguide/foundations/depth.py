@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_same_length, check_tensor, describe
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "LAYER_NAMES",
@@ -113,11 +114,13 @@ def probe_accuracy(
     test_labels: np.ndarray,
     *,
     n_components: int = 16,
+    seed: int | None = None,
 ) -> float:
     """Fit a linear probe on the leading principal components of ``train``; return test accuracy.
 
     The principal components and the standardisation are fitted on the training
-    representation only, then applied to the test representation.
+    representation only, then applied to the test representation. ``seed`` seeds the
+    randomized PCA (None: the chapter's seed, :func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -149,7 +152,7 @@ def probe_accuracy(
         )
     if len(np.unique(train_labels)) < 2:
         raise ValueError("train_labels must contain at least two classes")
-    pca = PCA(n_components, svd_solver="randomized", random_state=0).fit(train)
+    pca = PCA(n_components, svd_solver="randomized", random_state=resolve_seed(seed)).fit(train)
     a, b = pca.transform(train), pca.transform(test)
     mean, scale = a.mean(axis=0), a.std(axis=0) + 1e-12
     probe = LogisticRegression(max_iter=1000).fit((a - mean) / scale, train_labels)

@@ -25,6 +25,7 @@ from dlguide._checks import (
     check_same_length,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 from dlguide.foundations.losses import cross_entropy
 from dlguide.foundations.mlp import MLP, backward, forward
 
@@ -100,7 +101,7 @@ def train_mlp(
     lr: float,
     epochs: int,
     batch_size: int | None = None,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> TrainingRecord:
     """Train ``net`` in place by gradient descent on the cross-entropy; return what happened.
 
@@ -117,6 +118,7 @@ def train_mlp(
         Examples per step; ``None`` means the whole training set (full-batch descent).
     seed
         Seed of the shuffling.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -126,6 +128,7 @@ def train_mlp(
     >>> record.epoch_loss[-1] < record.epoch_loss[0]
     True
     """
+    seed = resolve_seed(seed)
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP (see init_mlp), got {describe(net)}")
     x = check_array("x", x, ndim=2)

@@ -29,6 +29,7 @@ from dlguide._checks import (
     describe,
     model_outputs,
 )
+from dlguide.book.seeding import resolve_seed
 from dlguide.data.sampling import stratified_subset
 
 __all__ = [
@@ -120,7 +121,7 @@ def train_steps(
     batch_size: int = 64,
     lr: float = 1e-3,
     weight_decay: float = 0.0,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> Any:
     """Train ``model`` for a fixed number of Adam steps on random mini-batches; return it.
 
@@ -135,6 +136,7 @@ def train_steps(
     >>> torch_accuracy(model, x, y)
     1.0
     """
+    seed = resolve_seed(seed)
     import torch
 
     if not isinstance(model, torch.nn.Module):
@@ -190,7 +192,7 @@ def learning_curve(
     sizes: Sequence[int],
     *,
     repeats: int = 1,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Score every model on stratified training subsets of growing size.
 
@@ -208,6 +210,7 @@ def learning_curve(
         where one subset is a noisy sample).
     seed
         Base seed of the subsets; repeat ``r`` at size ``i`` uses ``seed + 1000 * r + i``.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Returns
     -------
@@ -221,6 +224,7 @@ def learning_curve(
     >>> curve["size"].tolist()
     [4.0, 10.0]
     """
+    seed = resolve_seed(seed)
     if not isinstance(models, Mapping) or not models:
         raise TypeError(f"models must be a non-empty mapping of name -> function, got "
                         f"{describe(models)}")  # fmt: skip

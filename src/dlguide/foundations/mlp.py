@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_positive, check_str, describe
+from dlguide.book.seeding import resolve_seed
 from dlguide.foundations.activations import ACTIVATIONS, activate, derivative
 
 __all__ = [
@@ -70,7 +71,7 @@ class Cache:
     pre_activations: list[np.ndarray] = field(default_factory=list)
 
 
-def init_mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -> MLP:
+def init_mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int | None = None) -> MLP:
     """Return an MLP with random weights (He initialisation) and zero biases.
 
     Parameters
@@ -81,6 +82,7 @@ def init_mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -
         The hidden layers' activation function.
     seed
         Seed of the weights.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -88,6 +90,7 @@ def init_mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -
     >>> [w.shape for w in net.weights], net.n_parameters()
     ([(2, 8), (8, 3)], 51)
     """
+    seed = resolve_seed(seed)
     if isinstance(sizes, str) or not isinstance(sizes, Sequence) or len(sizes) < 2:
         raise TypeError(f"sizes must be a sequence of at least two widths, got {describe(sizes)}")
     widths = [check_int("sizes entry", s, minimum=1) for s in sizes]

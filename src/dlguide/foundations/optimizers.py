@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_positive, check_real, check_str, describe
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "OPTIMIZERS",
@@ -205,7 +206,7 @@ def _torch_optimizer(name: str, params: Any, lr: float, hyper: dict[str, Any]) -
 
 
 def max_difference_from_torch(
-    name: str, lr: float, *, steps: int = 100, seed: int = 0, **hyper: Any
+    name: str, lr: float, *, steps: int = 100, seed: int | None = None, **hyper: Any
 ) -> float:
     """Run a NumPy optimizer and its ``torch.optim`` twin side by side; return the largest gap.
 
@@ -220,6 +221,7 @@ def max_difference_from_torch(
     >>> max_difference_from_torch("adam", 0.01, steps=20) < 1e-12
     True
     """
+    seed = resolve_seed(seed)
     import torch
 
     check_str("name", name, choices=tuple(OPTIMIZERS))

@@ -29,6 +29,7 @@ from dlguide._checks import (
     check_real,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "dropout",
@@ -45,7 +46,9 @@ def _check_rate(p: Any) -> float:
     return p
 
 
-def dropout(x: np.ndarray, p: float, *, training: bool = True, seed: int = 0) -> np.ndarray:
+def dropout(
+    x: np.ndarray, p: float, *, training: bool = True, seed: int | None = None
+) -> np.ndarray:
     """Apply inverted dropout to ``x``: zero each entry with probability ``p``, scale the rest.
 
     In training mode every entry is kept with probability ``1 - p`` and multiplied
@@ -64,6 +67,7 @@ def dropout(x: np.ndarray, p: float, *, training: bool = True, seed: int = 0) ->
         Drop (True) or pass through (False).
     seed
         Seeds the random mask.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Returns
     -------
@@ -77,6 +81,7 @@ def dropout(x: np.ndarray, p: float, *, training: bool = True, seed: int = 0) ->
     >>> dropout(np.ones(3), 0.5, training=False)
     array([1., 1., 1.])
     """
+    seed = resolve_seed(seed)
     values = check_array("x", x, ndim=(1, 2), kind="numeric", min_len=1)
     if values.size == 0:
         raise ValueError(f"x must not be empty, got shape {values.shape}")
@@ -91,7 +96,12 @@ def dropout(x: np.ndarray, p: float, *, training: bool = True, seed: int = 0) ->
 
 
 def dropout_mlp(
-    p: float = 0.0, *, hidden: int = 256, n_inputs: int = 784, n_classes: int = 10, seed: int = 0
+    p: float = 0.0,
+    *,
+    hidden: int = 256,
+    n_inputs: int = 784,
+    n_classes: int = 10,
+    seed: int | None = None,
 ) -> Any:
     """Return an MLP for flattened images with two hidden ReLU layers, each followed by dropout.
 
@@ -107,6 +117,7 @@ def dropout_mlp(
         Hidden units per layer, input size (784 for 28x28 images), outputs.
     seed
         Seeds the initial weights.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -117,6 +128,7 @@ def dropout_mlp(
     >>> bool(torch.equal(model[1].weight, dropout_mlp(0.0)[1].weight))
     True
     """
+    seed = resolve_seed(seed)
     import torch
     from torch import nn
 

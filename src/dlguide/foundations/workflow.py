@@ -29,12 +29,13 @@ from dlguide._checks import (
     describe,
     model_outputs,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = ["ArrayDataset", "TrackedHistory", "fit_tracked", "stratified_split"]
 
 
 def stratified_split(
-    labels: np.ndarray, fractions: tuple[float, ...], *, seed: int = 0
+    labels: np.ndarray, fractions: tuple[float, ...], *, seed: int | None = None
 ) -> list[np.ndarray]:
     """Split example indices into parts of the given ``fractions``, class by class.
 
@@ -48,6 +49,7 @@ def stratified_split(
     >>> [len(p) for p in (train, val, test)], [int(labels[p].sum()) for p in (train, val, test)]
     ([60, 20, 20], [12, 4, 4])
     """
+    seed = resolve_seed(seed)
     labels = check_array("labels", labels, ndim=1, kind="integer")
     if not isinstance(fractions, tuple) or len(fractions) < 2:
         raise TypeError(
@@ -143,7 +145,7 @@ def fit_tracked(
     l1: float = 0.0,
     augment: Callable[[Any, Any], Any] | None = None,
     patience: int | None = None,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> TrackedHistory:
     """Train a classifier with cross-entropy, scoring it on ``(x_val, y_val)`` after each epoch.
 
@@ -174,6 +176,7 @@ def fit_tracked(
         (``history.best_epoch``). Without it, the model keeps its last weights.
     seed
         Seeds the shuffling and the augmentation.
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -184,6 +187,7 @@ def fit_tracked(
     >>> len(h.val_accuracy), h.val_accuracy[-1] > 0.9
     (5, True)
     """
+    seed = resolve_seed(seed)
     import torch
 
     from dlguide.foundations.optimizers import OPTIMIZERS, SCHEDULES, scheduled_lr

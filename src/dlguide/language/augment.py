@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_real, check_str, check_texts, describe
+from dlguide.book.seeding import resolve_seed
 from dlguide.data.text import WordVectors, simple_tokens
 
 __all__ = [
@@ -62,9 +63,10 @@ def _english_stop_words() -> frozenset[str]:
 
 
 def _generator(seed: Any) -> np.random.Generator:
+    """A NumPy generator from ``seed``: a generator as is, an int, or None (the chapter's seed)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    return np.random.default_rng(check_int("seed", seed, minimum=0))
+    return np.random.default_rng(resolve_seed(seed))
 
 
 def _check_words(words: Any) -> list[str]:
@@ -202,7 +204,7 @@ def same_polarity(
 
 
 def synonym_replacement(
-    words: Sequence[str], table: Mapping[str, Sequence[str]], n: int = 1, *, seed: Any = 0
+    words: Sequence[str], table: Mapping[str, Sequence[str]], n: int = 1, *, seed: Any = None
 ) -> list[str]:
     """Replace ``n`` different words that have neighbours in ``table`` by one of them.
 
@@ -233,7 +235,7 @@ def _replace(
 
 
 def random_insertion(
-    words: Sequence[str], table: Mapping[str, Sequence[str]], n: int = 1, *, seed: Any = 0
+    words: Sequence[str], table: Mapping[str, Sequence[str]], n: int = 1, *, seed: Any = None
 ) -> list[str]:
     """Insert, ``n`` times, a neighbour of a random word at a random position.
 
@@ -262,7 +264,7 @@ def _insert(
     return out
 
 
-def random_swap(words: Sequence[str], n: int = 1, *, seed: Any = 0) -> list[str]:
+def random_swap(words: Sequence[str], n: int = 1, *, seed: Any = None) -> list[str]:
     """Swap the words at two random positions, ``n`` times.
 
     Examples
@@ -285,7 +287,7 @@ def _swap(out: list[str], n: int, rng: np.random.Generator) -> list[str]:
     return out
 
 
-def random_deletion(words: Sequence[str], p: float = 0.1, *, seed: Any = 0) -> list[str]:
+def random_deletion(words: Sequence[str], p: float = 0.1, *, seed: Any = None) -> list[str]:
     """Delete each word independently with probability ``p``; keep at least one word.
 
     If every word would be deleted, one of them, chosen at random, is kept (as in EDA).
@@ -328,7 +330,7 @@ def augment_texts(
     copies: int = 4,
     alpha: float = 0.1,
     table: Mapping[str, Sequence[str]] | None = None,
-    seed: Any = 0,
+    seed: Any = None,
 ) -> tuple[list[str], np.ndarray]:
     """Return the texts followed by ``copies`` augmented versions of each, with labels.
 
@@ -354,6 +356,7 @@ def augment_texts(
         ``"insertion"`` and ``"eda"``.
     seed
         An integer seed (or a NumPy generator).
+        None (the default): the chapter's seed (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_int, check_real, check_str, describe
+from dlguide.book.seeding import resolve_seed
 from dlguide.data.text import minilm_path
 
 __all__ = [
@@ -248,7 +249,7 @@ def mask_tokens(
     return inputs, labels
 
 
-def mlm_sentences(n_sentences: int, *, seed: int = 0) -> list[str]:
+def mlm_sentences(n_sentences: int, *, seed: int | None = None) -> list[str]:
     """Return ``n_sentences`` distinct VADER texts of four or more words, in a seeded order.
 
     These are the sentences :func:`trained_mlm` trains on.
@@ -258,6 +259,7 @@ def mlm_sentences(n_sentences: int, *, seed: int = 0) -> list[str]:
     >>> len(mlm_sentences(5)), mlm_sentences(3) == mlm_sentences(3)
     (5, True)
     """
+    seed = resolve_seed(seed)
     from dlguide.data.text import load_vader_ratings
 
     check_int("n_sentences", n_sentences, minimum=1)
@@ -329,7 +331,7 @@ def trained_mlm(
     encoder_lr: float = 2e-4,
     n_sentences: int = 20_000,
     train_layers: int = 2,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Train a masked-LM head (and fine-tune the encoder) here, once; return it from the cache.
 
@@ -347,6 +349,7 @@ def trained_mlm(
         ``log`` has ``losses`` (one per step) and ``seconds`` (training time, from the
         run that filled the cache).
     """
+    seed = resolve_seed(seed)
     import json
 
     from transformers import AutoTokenizer, BertForMaskedLM

@@ -24,6 +24,7 @@ from dlguide._checks import (
     check_str,
     check_texts,
 )
+from dlguide.book.seeding import resolve_seed
 from dlguide.language.features import _piece_bag, _word_pieces
 from dlguide.language.toxic import _TOKENIZER, _WEIGHTS, TOXIC_LABELS, toxicity_scores
 
@@ -158,7 +159,7 @@ def train_student(
     epochs: int = 8,
     lr: float = 0.02,
     batch_size: int = 256,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> ToxicityStudent:
     """Train a linear multi-label model on WordPiece counts with PyTorch Lightning.
 
@@ -186,6 +187,7 @@ def train_student(
     >>> bool(p[0] > 0.5 > p[1])
     True
     """
+    seed = resolve_seed(seed)
     import time
 
     import lightning as L

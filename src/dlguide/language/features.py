@@ -21,6 +21,7 @@ from dlguide._checks import (
     check_texts,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
 
@@ -64,7 +65,7 @@ def train_bag_of_pieces(
     dim: int = 64,
     epochs: int = 30,
     lr: float = 0.01,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> Any:
     """Train a small network from scratch: averaged word-piece embeddings, then a linear layer.
 
@@ -78,6 +79,7 @@ def train_bag_of_pieces(
     >>> predict_bag_of_pieces(net, ["good", "bad"]).tolist()
     [1, 0]
     """
+    seed = resolve_seed(seed)
     import torch
 
     from dlguide.language.bert import load_encoder

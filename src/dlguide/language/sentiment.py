@@ -27,6 +27,7 @@ from dlguide._checks import (
     check_texts,
     describe,
 )
+from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "STAR_EDGES",
@@ -82,7 +83,7 @@ class SentimentSplits:
 
 
 def sentiment_splits(
-    n_train: int = 3000, n_valid: int = 1000, n_test: int = 2000, *, seed: int = 0
+    n_train: int = 3000, n_valid: int = 1000, n_test: int = 2000, *, seed: int | None = None
 ) -> SentimentSplits:
     """Split the VADER movie and product-review snippets into train, validation and test.
 
@@ -96,6 +97,7 @@ def sentiment_splits(
     >>> len(s.train), len(s.valid), len(s.test), sorted(s.train.columns)
     (100, 50, 50, ['domain', 'rating', 'stars', 'text'])
     """
+    seed = resolve_seed(seed)
     from dlguide.data.text import load_vader_ratings
 
     sizes = [check_int(n, v, minimum=1) for n, v in
@@ -161,7 +163,7 @@ def train_text_classifier(
     lr: float = 5e-5,
     batch_size: int = 32,
     max_length: int = 64,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Fine-tune the pretrained MiniLM encoder with a classification head (all weights).
 
@@ -174,6 +176,7 @@ def train_text_classifier(
     (tokenizer, model, log)
         ``log`` has the loss of every step and the training time in seconds.
     """
+    seed = resolve_seed(seed)
     import time
 
     import torch
@@ -227,7 +230,7 @@ def train_text_classifier(
 
 
 def fine_tuned_sentiment(
-    n_train: int = 3000, *, epochs: int = 1, lr: float = 1.5e-4, seed: int = 0
+    n_train: int = 3000, *, epochs: int = 1, lr: float = 1.5e-4, seed: int | None = None
 ) -> Path:
     """Return the folder of the star-rating sentiment model, training it once if needed.
 
@@ -242,6 +245,7 @@ def fine_tuned_sentiment(
     >>> from transformers import pipeline  # doctest: +SKIP
     >>> classify = pipeline("text-classification", model=fine_tuned_sentiment())  # doctest: +SKIP
     """
+    seed = resolve_seed(seed)
     import hashlib
     import json
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from dlguide._checks import check_array, check_int, check_real, check_str, describe
+from dlguide.book.seeding import resolve_seed
 from dlguide.data.text import WordVectors
 
 __all__ = ["analogy", "cosine", "nearest", "one_hot", "similarity_correlation", "train_word2vec"]
@@ -155,7 +156,7 @@ def train_word2vec(
     window: int = 5,
     min_count: int = 3,
     epochs: int = 20,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> WordVectors:
     """Train skip-gram word2vec (gensim) on tokenised documents, reproducibly.
 
@@ -168,6 +169,7 @@ def train_word2vec(
     >>> wv.vectors.shape
     (4, 8)
     """
+    seed = resolve_seed(seed)
     if isinstance(documents, str) or not isinstance(documents, Sequence) or not documents:
         raise TypeError(
             f"documents must be a non-empty list of token lists, got {describe(documents)}"

@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from dlguide._checks import check_int, check_positive
+from dlguide.book.seeding import resolve_seed
 
 __all__ = ["DataParallelRun", "main", "parse_args", "run_data_parallel", "train_worker"]
 
 _HIDDEN = 64
 
 
-def _digits() -> tuple[Any, Any, Any, Any]:
+def _digits(seed: int = 0) -> tuple[Any, Any, Any, Any]:
     """The scikit-learn digits as float tensors, split as in the frameworks chapter."""
     import torch
     from sklearn.datasets import load_digits
@@ -46,14 +47,18 @@ def _digits() -> tuple[Any, Any, Any, Any]:
 
     digits = load_digits()
     parts = train_test_split(
-        digits.data / 16.0, digits.target, test_size=0.25, stratify=digits.target, random_state=0
+        digits.data / 16.0, digits.target, test_size=0.25, stratify=digits.target, random_state=seed
     )
     x, x_test, y, y_test = (torch.tensor(p) for p in parts)
     return x.float(), y.long(), x_test.float(), y_test.long()
 
 
-def train_worker(out: Path, *, epochs: int, batch_size: int, lr: float) -> None:
-    """Train one replica inside an initialised process group; save its report to ``out``."""
+def train_worker(out: Path, *, epochs: int, batch_size: int, lr: float, seed: int = 0) -> None:
+    """Train one replica inside an initialised process group; save its report to ``out``.
+
+    ``seed`` seeds the train/test split and the shuffling; rank ``r`` starts from the
+    weights of ``torch.manual_seed(seed + r)``.
+    """
     import time
 
     import torch
@@ -63,12 +68,12 @@ def train_worker(out: Path, *, epochs: int, batch_size: int, lr: float) -> None:
     from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
     rank, world_size = dist.get_rank(), dist.get_world_size()
-    x, y, x_test, y_test = _digits()
+    x, y, x_test, y_test = _digits(seed)
     data = TensorDataset(x, y)
-    sampler = DistributedSampler(data, num_replicas=world_size, rank=rank, shuffle=True, seed=0)
+    sampler = DistributedSampler(data, num_replicas=world_size, rank=rank, shuffle=True, seed=seed)
     loader = DataLoader(data, batch_size=batch_size, sampler=sampler)
 
-    torch.manual_seed(rank)  # different starting weights on purpose: DDP copies rank 0's
+    torch.manual_seed(seed + rank)  # different starting weights on purpose: DDP copies rank 0's
     model = nn.Sequential(nn.Linear(x.shape[1], _HIDDEN), nn.ReLU(), nn.Linear(_HIDDEN, 10))
     ddp = DistributedDataParallel(model)  # broadcasts rank 0's weights to every rank
     optimizer = torch.optim.Adam(ddp.parameters(), lr=lr)
@@ -119,6 +124,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=32, help="examples per step per rank")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--backend", default="gloo", help="gloo on CPUs, nccl on GPUs")
+    parser.add_argument("--seed", type=int, default=0, help="the run's seed (the chapter's)")
     return parser.parse_args(argv)
 
 
@@ -137,7 +143,9 @@ def main(argv: list[str] | None = None) -> None:
     dist.init_process_group(backend=args.backend)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        train_worker(args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr)
+        train_worker(
+            args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed
+        )
     finally:
         dist.destroy_process_group()
 
@@ -178,6 +186,7 @@ def run_data_parallel(
     batch_size: int = 32,
     lr: float = 1e-3,
     timeout: float = 600.0,
+    seed: int | None = None,
 ) -> DataParallelRun:
     """Start ``nprocs`` worker processes on this machine, as ``torchrun`` would; collect reports.
 
@@ -193,6 +202,10 @@ def run_data_parallel(
         Passes over the data, examples per step *per rank*, Adam's learning rate.
     timeout
         Seconds to wait for the workers before stopping them.
+    seed
+        Seeds the split, the shuffling and each rank's starting weights (see
+        :func:`train_worker`); None means the chapter's seed
+        (:func:`~dlguide.book.seeding.chapter_seed`).
 
     Examples
     --------
@@ -201,6 +214,7 @@ def run_data_parallel(
     (2, 2, 0.0)
     """
     nprocs = check_int("nprocs", nprocs, minimum=1)
+    seed = resolve_seed(seed)
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     check_positive("lr", lr)
@@ -218,6 +232,7 @@ def run_data_parallel(
         command = [
             sys.executable, "-m", "dlguide.practice.distributed", "--out", folder,
             "--epochs", str(epochs), "--batch-size", str(batch_size), "--lr", repr(float(lr)),
+            "--seed", str(seed),
         ]  # fmt: skip
         workers = [
             subprocess.Popen(
