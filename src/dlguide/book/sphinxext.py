@@ -191,7 +191,11 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
     if keys is None:
         keys = app._dlguide_keys = {}
         root = _package_root(app)
-        app._dlguide_environment = environment_hash(root)
+        # DLGUIDE_SEED changes every random draw: a build under another seed has keys of its own.
+        seed = os.environ.get("DLGUIDE_SEED", "").strip()
+        app._dlguide_environment = hashlib.sha256(
+            f"{environment_hash(root)} seed={seed}".encode()
+        ).hexdigest()
         # The sources as the keys see them; records are pinned to these (see _pin_record).
         app._dlguide_snapshot = {
             p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
