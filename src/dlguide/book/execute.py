@@ -4,7 +4,7 @@ myst-nb executes a chapter when Sphinx reads it, one chapter at a time, and writ
 the result into jupyter-cache's SQLite database. Reading in parallel
 (``sphinx-build -j``) would make several processes write that database at once,
 which SQLite under jupyter-cache does not survive reliably. So
-:mod:`dlguide.book.sphinxext` calls :func:`execute_outdated` just before Sphinx
+:mod:`dlguide.book.sphinxext` calls :func:`run_parallel` just before Sphinx
 reads the documents:
 
 1. it builds each chapter's notebook exactly as myst-nb will (same reader, same
