@@ -216,10 +216,32 @@ def setup(app):
 
     app.add_directive("dlguide-robustness", RobustnessDirective)
     app.connect("html-page-context", _accessible_markup)
+    app.connect("html-page-context", _notebook_download)
     app.connect("build-finished", _downloads_with_outputs)
 
 
 # --- The .ipynb download of each chapter, with its outputs --------------------------------
+def _notebook_download(app, pagename, templatename, context, doctree):
+    """Offer each notebook page's .ipynb in the theme's download menu.
+
+    sphinx-book-theme (1.x) copies a MyST notebook's .ipynb into _sources and offers it
+    only when launch buttons are configured, and the book has none (a Binder or Colab
+    notebook could not import dlguide). So this does that copy itself; it runs before the
+    theme builds its header buttons (priority 501).
+    """
+    if "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    if not str(context.get("sourcename", "")).endswith((".md", ".md.txt")):
+        return
+    source = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not source.exists():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def _downloads_with_outputs(app, exception):
     """Put the executed outputs into each page's .ipynb download (_sources/<page>.ipynb).
 

@@ -57,6 +57,22 @@ SKIP = {
 KNOWN: dict[str, str] = {}
 
 
+def _bowl_loss() -> Any:
+    from dlguide.foundations.optimizers import elongated_bowl
+
+    return elongated_bowl
+
+
+def _explorer_paths() -> dict:
+    from dlguide.foundations.optimizers import elongated_bowl_grad, make_optimizer, optimize_2d
+
+    return {
+        name: [(lr, optimize_2d(make_optimizer(name, lr), elongated_bowl_grad, (-4.0, 1.0), 5))
+               for lr in (0.01, 0.05)]
+        for name in ("sgd", "rmsprop")
+    }  # fmt: skip
+
+
 def _rng() -> np.random.Generator:
     return np.random.default_rng(0)
 
@@ -609,6 +625,27 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         }
     },
     "dlguide.book.modelcache.cache_key": {"spec": lambda: {"lr": 0.001, "seed": 0}},
+    "dlguide.plotting.interactive.optimizer_explorer": {
+        "paths": lambda: _explorer_paths(),
+        "loss": lambda: _bowl_loss(),
+        "x_range": lambda: (-4.5, 1.5),
+        "y_range": lambda: (-1.5, 1.5),
+        "description": lambda: "what it shows",
+        "caption": lambda: "what to look at",
+    },
+    "dlguide.plotting.interactive.threshold_explorer": {
+        "labels": lambda: np.array([0, 0, 1, 1, 0, 1]),
+        "scores": lambda: np.array([0.1, 0.4, 0.35, 0.8, 0.2, 0.9]),
+        "thresholds": lambda: np.array([0.25, 0.5, 0.75]),
+        "positive": lambda: "cat",
+        "description": lambda: "what it shows",
+        "caption": lambda: "what to look at",
+    },
+    "dlguide.plotting.interactive.attention_explorer": {
+        "weights": lambda: np.full((2, 2, 3, 3), 1 / 3),
+        "description": lambda: "what it shows",
+        "caption": lambda: "what to look at",
+    },
     "dlguide.book.deps.chapter_key": {
         "doc": lambda: "demo/01-x",
         "folder": lambda: tempfile.mkdtemp(),

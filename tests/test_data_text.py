@@ -267,7 +267,7 @@ def test_cached_folder_keeps_a_copy_finished_meanwhile(tmp_path, monkeypatch):
 
     assert cached_folder("m", spec, build) == final
     assert (final / "w.txt").read_text() == "theirs"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [final.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".locks", final.name]
 
 
 def test_cached_folder_replaces_a_leftover_without_spec(tmp_path, monkeypatch):
@@ -288,6 +288,6 @@ def test_cached_folder_leaves_nothing_after_failure(tmp_path, monkeypatch):
 
     with pytest.raises(RuntimeError, match="interrupted"):
         cached_folder("m", {"seed": 0}, build)
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".locks"]  # no model, half or whole
     with pytest.raises(TypeError, match="build must be callable"):
         cached_folder("m", {"seed": 0}, "not callable")

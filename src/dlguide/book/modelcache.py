@@ -79,7 +79,12 @@ def model_cache_dir() -> Path:
 
 @contextlib.contextmanager
 def _locked(path: Path):
-    """Hold an exclusive lock on the file ``path`` (created) while the block runs."""
+    """Hold an exclusive lock on the file ``path`` (created) while the block runs.
+
+    The lock files stay (in ``.locks`` beside the models): deleting one that another
+    process is waiting on would let a third take a new lock at the same time.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # waits while another process holds it
         try:
@@ -216,13 +221,17 @@ def cached_folder(
         return final
     # One process trains; another that asks for the same model meanwhile waits here,
     # then finds the finished folder.
-    with _locked(root / f".{key}.lock"):
+    with _locked(root / ".locks" / f"{key}.lock"):
         if (final / "spec.json").is_file():
             return final
         work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
         try:
             build(work)
             (work / "spec.json").write_text(json.dumps(dict(spec), indent=1, sort_keys=True))
+            if (final / "spec.json").is_file():
+                # Finished meanwhile by a process that did not take the lock (an older
+                # dlguide): keep theirs, which a chapter may be reading, and drop this copy.
+                return final
             if final.exists():  # a leftover without spec.json: not a finished model
                 shutil.rmtree(final, ignore_errors=True)
             os.replace(work, final)
