@@ -159,9 +159,11 @@ html_theme_options = {
 }
 
 
-# --- The build benchmark on the Reproducibility page ----------------------------------
-# nox -s bench writes about/benchmark.json; this directive shows it as tables. The page
-# depends on the file, so it is re-read (not re-executed) when the benchmark changes.
+# --- Records shown as tables: the build benchmark and the robustness run ------------------
+# nox -s bench writes about/benchmark.json, nox -s robustness about/robustness.json; each
+# directive reads its file when the page is read (never executed). A page depends on its
+# file, so it is re-read when the record changes; the robustness page also depends on every
+# chapter and every dlguide module, since it says which of them changed since its record.
 def setup(app):
     import json
 
@@ -170,51 +172,41 @@ def setup(app):
     from sphinx.util.docutils import SphinxDirective
 
     from dlguide.book.buildinfo import benchmark_markdown
-
-    class BenchmarkDirective(SphinxDirective):
-        has_content = False
-        required_arguments = 1
-
-        def run(self):
-            relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
-            path = Path(absolute)
-            self.env.note_dependency(relative)
-            if not path.exists():
-                text = "No benchmark has been recorded yet: run `nox -s bench`."
-            else:
-                text = benchmark_markdown(json.loads(path.read_text()))
-            container = nodes.container()
-            self.state.nested_parse(StringList(text.split("\n"), source=str(path)), 0, container)
-            return container.children
-
-    app.add_directive("dlguide-benchmark", BenchmarkDirective)
-
-    # nox -s robustness writes about/robustness.json; this directive shows it. The page
-    # depends on the file, on every chapter and on every dlguide module, so that it is
-    # re-read (never executed) when one of them changes and says what changed since.
     from dlguide.book.robustness import robustness_markdown
 
-    class RobustnessDirective(SphinxDirective):
-        has_content = False
-        required_arguments = 1
+    here = Path(__file__).parent
+    package = here.parent / "src" / "dlguide"
 
-        def run(self):
-            relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
-            path = Path(absolute)
-            self.env.note_dependency(relative)
-            here = Path(__file__).parent
-            package = here.parent / "src" / "dlguide"
-            for source in [*here.glob("*/[0-9][0-9]-*.md"), *package.rglob("*.py")]:
-                self.env.note_dependency(str(source))
-            if not path.exists():
-                text = "No robustness run has been recorded yet: run `nox -s robustness`."
-            else:
-                text = robustness_markdown(json.loads(path.read_text()), here, package)
-            container = nodes.container()
-            self.state.nested_parse(StringList(text.split("\n"), source=str(path)), 0, container)
-            return container.children
+    def record_directive(render, command, depends_on=()):
+        class RecordDirective(SphinxDirective):
+            has_content = False
+            required_arguments = 1
 
-    app.add_directive("dlguide-robustness", RobustnessDirective)
+            def run(self):
+                relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
+                path = Path(absolute)
+                for source in [relative, *map(str, depends_on())]:
+                    self.env.note_dependency(source)
+                if not path.exists():
+                    text = f"Nothing has been recorded yet: run `{command}`."
+                else:
+                    text = render(json.loads(path.read_text()))
+                container = nodes.container()
+                lines = StringList(text.split("\n"), source=str(path))
+                self.state.nested_parse(lines, 0, container)
+                return container.children
+
+        return RecordDirective
+
+    app.add_directive("dlguide-benchmark", record_directive(benchmark_markdown, "nox -s bench"))
+    app.add_directive(
+        "dlguide-robustness",
+        record_directive(
+            lambda record: robustness_markdown(record, here, package),
+            "nox -s robustness",
+            lambda: [*here.glob("*/[0-9][0-9]-*.md"), *package.rglob("*.py")],
+        ),
+    )
     app.connect("html-page-context", _accessible_markup)
     app.connect("html-page-context", _notebook_download)
     app.connect("build-finished", _downloads_with_outputs)
