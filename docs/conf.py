@@ -177,7 +177,7 @@ def setup(app):
     here = Path(__file__).parent
     package = here.parent / "src" / "dlguide"
 
-    def record_directive(render, command, depends_on=()):
+    def record_directive(render, command, depends_on=list):
         class RecordDirective(SphinxDirective):
             has_content = False
             required_arguments = 1
