@@ -35,7 +35,14 @@ from pathlib import Path
 
 from dlguide._checks import check_str, describe
 
-__all__ = ["RECORD_VERSION", "chapter_key", "environment_hash", "record_imports", "record_path"]
+__all__ = [
+    "RECORD_VERSION",
+    "chapter_key",
+    "environment_hash",
+    "installed_versions",
+    "record_imports",
+    "record_path",
+]
 
 #: Bumped when the record's format changes; an old record is then ignored.
 RECORD_VERSION = 1
@@ -54,6 +61,23 @@ def _data_files(root: Path) -> list[Path]:
         p
         for p in root.rglob("*")
         if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    )
+
+
+def installed_versions() -> str:
+    """Return every installed distribution as ``name==version``, one per line, sorted.
+
+    Examples
+    --------
+    >>> "numpy==" in installed_versions()
+    True
+    """
+    return "\n".join(
+        sorted(
+            f"{dist.metadata['Name']}=={dist.version}".lower()
+            for dist in importlib.metadata.distributions()
+            if dist.metadata["Name"]
+        )
     )
 
 
@@ -84,12 +108,7 @@ def environment_hash(package_root: str | os.PathLike[str], *, packages: bool = T
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     if packages:
-        names = sorted(
-            f"{dist.metadata['Name']}=={dist.version}".lower()
-            for dist in importlib.metadata.distributions()
-            if dist.metadata["Name"]
-        )
-        digest.update("\n".join(names).encode())
+        digest.update(installed_versions().encode())
     return digest.hexdigest()
 
 

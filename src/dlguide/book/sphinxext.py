@@ -43,7 +43,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from dlguide._checks import describe
-from dlguide.book.deps import chapter_key, environment_hash, record_path
+from dlguide.book.deps import chapter_key, environment_hash, installed_versions, record_path
 from dlguide.book.execute import Chapter, Outcome, execution_order, job_count, run_parallel
 from dlguide.book.modelcache import default_model_cache_dir
 
@@ -94,12 +94,7 @@ def fingerprint(sources: list[Path], *, packages: bool = True) -> str:
     for path in _source_files([Path(p) for p in sources]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     if packages:
-        names = sorted(
-            f"{dist.metadata['Name']}=={dist.version}".lower()
-            for dist in importlib.metadata.distributions()
-            if dist.metadata["Name"]
-        )
-        digest.update("\n".join(names).encode())
+        digest.update(installed_versions().encode())
     return digest.hexdigest()
 
 
