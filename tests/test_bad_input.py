@@ -242,6 +242,19 @@ def _tiny_mlm() -> Any:
 
 
 @functools.cache
+def _robustness_record() -> Path:
+    """A record with one chapter and its results for two seeds, in a folder of its own."""
+    import json
+
+    about = Path(tempfile.mkdtemp()) / "about"
+    about.mkdir()
+    values = {"0": {"model 100": 0.5}, "1": {"model 100": 0.52}}
+    chapter = {"code_sha256": "x", "modules": {}, "claims": {}, "results": {"accuracy": values}}
+    record = about / "robustness.json"
+    record.write_text(json.dumps({"commit": "abc", "chapters": {"part/01-a": chapter}}))
+    return record
+
+
 def _sentiment_folder() -> Path:
     from dlguide.language.sentiment import fine_tuned_sentiment
 
@@ -668,6 +681,16 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "docs_dir": lambda: str(Path(dlguide.__file__).parents[2] / "docs"),
         "package_root": lambda: Path(dlguide.__file__).parent,
     },
+    "dlguide.book.robustness.seed_results": {
+        "name": lambda: (dlguide.book.claims.set_chapter("demo"), "accuracy")[1],
+        "values": lambda: {"model 100": 0.5},
+    },
+    "dlguide.book.robustness.recorded_results": {
+        "doc": lambda: "part/01-a",
+        "name": lambda: "accuracy",
+        "record": lambda: _robustness_record(),
+    },
+    "dlguide.book.deps.note_file": {"path": lambda: tempfile.mkdtemp()},
     "dlguide.book.deps.environment_hash": {"package_root": lambda: Path(dlguide.__file__).parent},
     "dlguide.book.deps.record_imports": {
         "doc": lambda: "demo/01-x",

@@ -82,3 +82,42 @@ def test_says_what_changed_since_the_record(tmp_path):
     assert "*Changed since this record:* the modules `mod.py`." in robustness_markdown(
         record, docs, package
     )
+
+
+def test_results_stored_by_the_run_are_read_back_with_their_spread(tmp_path, monkeypatch):
+    import json
+
+    import dlguide
+    from dlguide.book.robustness import recorded_results, seed_results
+
+    docs, _, page, record = _setup(tmp_path)
+    claims = tmp_path / "claims"
+    monkeypatch.setenv("DLGUIDE_CLAIMS_DIR", str(claims))
+    dlguide.book.claims.set_chapter("a")
+    monkeypatch.delenv("DLGUIDE_CLAIMS_SURVEY", raising=False)
+    seed_results("accuracy", {"m 100": 0.5})
+    assert not (claims / "a.results.json").exists()  # an ordinary build stores nothing
+    monkeypatch.setenv("DLGUIDE_CLAIMS_SURVEY", "1")
+    seed_results("accuracy", {"m 100": 0.5, "m 300": 0.6})
+    assert json.loads((claims / "a.results.json").read_text()) == {
+        "accuracy": {"m 100": 0.5, "m 300": 0.6}
+    }
+    values = {"0": {"m 100": 0.5}, "1": {"m 100": 0.7}, "2": {"m 100": 0.6}}
+    record["chapters"]["part/01-a"]["results"] = {"accuracy": values}
+    (docs / "about").mkdir()
+    path = docs / "about" / "robustness.json"
+    path.write_text(json.dumps(record))
+    found = recorded_results("part/01-a", "accuracy", record=path)
+    assert found.commit == "abc123" and found.values == values
+    row = found.table().loc["m 100"]
+    assert (round(row["mean"], 6), row["min"], row["max"]) == (0.6, 0.5, 0.7)
+    # pkg/mod.py is not a dlguide module, so only the page's code is compared here.
+    assert "its code cells" not in found.changed
+    page.write_text(PAGE.replace("x = 1", "x = 2"))
+    assert "its code cells" in recorded_results("part/01-a", "accuracy", record=path).changed
+    try:
+        recorded_results("part/01-a", "loss", record=path)
+    except LookupError as error:
+        assert "no results 'loss'" in str(error)
+    else:
+        raise AssertionError("a missing name must raise LookupError")

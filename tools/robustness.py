@@ -127,11 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         for entry in claims.values():
             for seed in args.seeds:
                 entry["held"].setdefault(str(seed), False)  # not reached: the chapter stopped
+        results: dict[str, dict[str, dict]] = {}
+        for seed in args.seeds:
+            for name, values in _results_of(work / f"seed-{seed}" / "claims", page).items():
+                results.setdefault(name, {})[str(seed)] = values
         record_chapters[doc] = {
             "code_sha256": code_hash(page),
             "modules": modules,
             "errors": errors.get(doc, {}),
             "claims": claims,
+            **({"results": results} if results else {}),
         }
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
@@ -167,14 +172,26 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failing or crashed else 0
 
 
-def _claims_of(folder: Path, doc: str, page: Path) -> list[dict]:
-    """The claims the run of ``page`` recorded (its file is named after start_chapter)."""
+def _chapter_name(page: Path) -> str | None:
     import re
 
     match = re.search(r'start_chapter\(\s*"([^"]+)"', page.read_text())
-    if not match or not folder.is_dir():
+    return match.group(1) if match else None
+
+
+def _results_of(folder: Path, page: Path) -> dict[str, dict]:
+    """The results the run of ``page`` stored with dlguide.book.robustness.seed_results."""
+    name = _chapter_name(page)
+    path = folder / f"{name}.results.json"
+    return json.loads(path.read_text()) if name and path.is_file() else {}
+
+
+def _claims_of(folder: Path, doc: str, page: Path) -> list[dict]:
+    """The claims the run of ``page`` recorded (its file is named after start_chapter)."""
+    name = _chapter_name(page)
+    if not name or not folder.is_dir():
         return []
-    path = folder / f"{match.group(1)}.json"
+    path = folder / f"{name}.json"
     if not path.is_file():
         return []
     return [{"name": k, **v} for k, v in json.loads(path.read_text()).items()]

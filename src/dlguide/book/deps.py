@@ -21,6 +21,11 @@ So editing a module that one chapter imports re-executes that chapter alone, and
 editing one that every chapter imports (the claims, the seeding) re-executes them
 all. Only imports are seen: a module the chapter never imported cannot have
 produced any of its outputs.
+
+A file that a chapter reads and that is not part of the package (the robustness
+record, for one) is a dependency too once the code that reads it calls
+:func:`note_file`: it is recorded with its hash, and an edit of it re-executes the
+chapter.
 """
 
 from __future__ import annotations
@@ -40,12 +45,47 @@ __all__ = [
     "chapter_key",
     "environment_hash",
     "installed_versions",
+    "note_file",
     "record_imports",
     "record_path",
 ]
 
 #: Bumped when the record's format changes; an old record is then ignored.
 RECORD_VERSION = 1
+
+
+#: Files outside the package that the running chapter read (see :func:`note_file`).
+_files_read: set[str] = set()
+
+
+def note_file(path: str | os.PathLike[str]) -> None:
+    """Make the file at ``path`` a dependency of the chapter that is executing.
+
+    Code that reads a file outside the package on a chapter's behalf calls this;
+    :func:`record_imports` then records the file's hash, and the next build
+    re-executes the chapter when the file changed, appeared or disappeared.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> data = Path(tempfile.mkdtemp()) / "data.json"
+    >>> _ = data.write_text("{}")
+    >>> note_file(data)
+    >>> path = record_imports("demo/01-x", "k", folder=tempfile.mkdtemp())
+    >>> str(data.resolve()) in json.loads(path.read_text())["files"]
+    True
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a path, got {describe(path)}")
+    if not os.fspath(path):
+        raise ValueError("path must not be empty")
+    _files_read.add(str(Path(path).resolve()))
+
+
+def _file_hash(path: str) -> str:
+    file = Path(path)
+    return _sha256(file.read_bytes()) if file.is_file() else "missing"
 
 
 def _sha256(data: bytes) -> str:
@@ -212,6 +252,7 @@ def record_imports(
         "key": key,
         "environment": environment,
         "modules": hashes,
+        "files": {path: _file_hash(path) for path in sorted(_files_read)},
     }
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".tmp")
@@ -272,14 +313,19 @@ def chapter_key(
     for relative in files:
         path = root / relative
         current[relative] = _sha256(path.read_bytes()) if path.is_file() else "missing"
+    read_before = {} if record is None else record.get("files") or {}
+    read_now = {path: _file_hash(path) for path in read_before}
     if (
         record is not None
         and record.get("environment") == environment
         and current == record["modules"]
+        and read_now == read_before
     ):
         return record["key"]
     for relative, value in current.items():
         digest.update(f"{relative} {value}\n".encode())
+    for path, value in read_now.items():
+        digest.update(f"file {path} {value}\n".encode())
     return digest.hexdigest()
 
 

@@ -7,19 +7,32 @@ a claim that fails is recorded instead of stopping the chapter, and writes
 :func:`robustness_markdown`: per chapter, each claim's value under each seed and
 whether its condition held, and whether the chapter's code (its code cells, or a
 ``dlguide`` module it imported) changed since the record was made.
+
+A chapter whose lesson costs minutes per seed shows its spread from the record: it
+names the results to collect with :func:`seed_results` (the run stores them per
+seed, beside the claims), and reads them back with :func:`recorded_results`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dlguide._checks import check_real, check_str, describe
 
-__all__ = ["code_hash", "robustness_markdown"]
+__all__ = [
+    "RecordedResults",
+    "code_hash",
+    "recorded_results",
+    "robustness_markdown",
+    "seed_results",
+]
 
 
 def code_hash(chapter: str | os.PathLike[str]) -> str:
@@ -206,3 +219,129 @@ def robustness_markdown(
             lines.append(f"| `{name}`{volatile} | {claim['condition']} | {cells} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def seed_results(name: str, values: Mapping[str, float]) -> None:
+    """Store results of the running chapter for the robustness run to collect.
+
+    ``values`` maps a label (``"fine-tuning 100"``) to a number. An ordinary build
+    stores nothing; the robustness run (``nox -s robustness``, which sets
+    ``DLGUIDE_CLAIMS_SURVEY=1``) keeps ``values`` under each seed in the record, where
+    :func:`recorded_results` finds them. Nothing is asserted: a chapter states its
+    results with claims, this only makes their spread across seeds visible.
+
+    Examples
+    --------
+    >>> import dlguide
+    >>> dlguide.book.claims.set_chapter("demo")
+    >>> seed_results("accuracy", {"model 100": 0.5})
+    """
+    from dlguide.book.claims import current_chapter
+
+    check_str("name", name)
+    if not isinstance(values, Mapping) or not values:
+        raise TypeError(
+            f"values must be a non-empty mapping of label to number, got {describe(values)}"
+        )
+    clean = {}
+    for label, value in values.items():
+        check_str("values' labels", label)
+        number = check_real(f"values[{label!r}]", value)
+        if not math.isfinite(number):
+            raise ValueError(f"values[{label!r}] must be finite, got {number}")
+        clean[label] = number
+    chapter = current_chapter()
+    if chapter is None:
+        raise RuntimeError("seed_results needs a chapter: call dlguide.start_chapter first")
+    folder = os.environ.get("DLGUIDE_CLAIMS_DIR")
+    if not folder or os.environ.get("DLGUIDE_CLAIMS_SURVEY", "") != "1":
+        return  # an ordinary build: only the robustness run collects them
+    path = Path(folder) / f"{chapter}.results.json"
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    stored[name] = clean
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n")
+
+
+@dataclass(frozen=True)
+class RecordedResults:
+    """What the robustness record holds for one name of :func:`seed_results`.
+
+    ``values`` maps each seed (a string) to its ``{label: value}``; ``commit`` is the
+    record's commit; ``changed`` lists what changed in the chapter since the record
+    was made (empty when the record is current).
+    """
+
+    values: dict[str, dict[str, float]]
+    commit: str
+    changed: tuple[str, ...]
+
+    def table(self) -> Any:
+        """Return a DataFrame: one row per label, one column per seed, then mean, min, max."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.values)
+        frame.columns = [f"seed {s}" for s in frame.columns]
+        seeds = list(frame.columns)
+        return frame.assign(mean=frame[seeds].mean(axis=1), min=frame[seeds].min(axis=1),
+                            max=frame[seeds].max(axis=1))  # fmt: skip
+
+
+def recorded_results(
+    doc: str, name: str, *, record: str | os.PathLike[str] | None = None
+) -> RecordedResults:
+    """Return the results that :func:`seed_results` stored as ``name`` in ``doc``'s record.
+
+    ``record`` defaults to ``docs/about/robustness.json``, found from the chapter's
+    folder (where the book executes it). The record becomes a dependency of the
+    chapter (:func:`dlguide.book.deps.note_file`): a new record re-executes it.
+
+    Raises
+    ------
+    LookupError
+        When the record has no such chapter or name (run ``nox -s robustness``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "robustness.json"
+    >>> _ = path.write_text('{"commit": "abc", "chapters": {}}')
+    >>> recorded_results("part/01-x", "accuracy", record=path)
+    Traceback (most recent call last):
+    ...
+    LookupError: the robustness record has no chapter 'part/01-x': run nox -s robustness ...
+    """
+    from dlguide.book.deps import note_file
+
+    check_str("doc", doc)
+    check_str("name", name)
+    if record is None:
+        record = Path.cwd().parent / "about" / "robustness.json"
+    if not isinstance(record, (str, os.PathLike)):
+        raise TypeError(f"record must be a path, got {describe(record)}")
+    path = Path(record)
+    note_file(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no robustness record at {path}: run nox -s robustness")
+    content = json.loads(path.read_text())
+    entry = content.get("chapters", {}).get(doc)
+    if entry is None:
+        raise LookupError(
+            f"the robustness record has no chapter {doc!r}: run nox -s robustness -- --only {doc}"
+        )
+    values = entry.get("results", {}).get(name)
+    if not values:
+        raise LookupError(
+            f"the robustness record of {doc!r} has no results {name!r}: "
+            f"run nox -s robustness -- --only {doc}"
+        )
+    import dlguide
+
+    docs = path.parent.parent
+    changed = _changed(entry, docs, Path(dlguide.__file__).parent, doc)
+    return RecordedResults(
+        values={seed: dict(v) for seed, v in values.items()},
+        commit=str(content.get("commit", "")),
+        changed=tuple(changed),
+    )
