@@ -102,6 +102,7 @@ def test_results_stored_by_the_run_are_read_back_with_their_spread(tmp_path, mon
     assert json.loads((claims / "a.results.json").read_text()) == {
         "accuracy": {"m 100": 0.5, "m 300": 0.6}
     }
+    monkeypatch.delenv("DLGUIDE_CLAIMS_SURVEY")  # a build reads the record
     values = {"0": {"m 100": 0.5}, "1": {"m 100": 0.7}, "2": {"m 100": 0.6}}
     record["chapters"]["part/01-a"]["results"] = {"accuracy": values}
     (docs / "about").mkdir()
@@ -121,3 +122,16 @@ def test_results_stored_by_the_run_are_read_back_with_their_spread(tmp_path, mon
         assert "no results 'loss'" in str(error)
     else:
         raise AssertionError("a missing name must raise LookupError")
+
+
+def test_the_robustness_run_reads_its_own_results(tmp_path, monkeypatch):
+    import dlguide
+    from dlguide.book.robustness import recorded_results, seed_results
+
+    monkeypatch.setenv("DLGUIDE_CLAIMS_DIR", str(tmp_path))
+    monkeypatch.setenv("DLGUIDE_CLAIMS_SURVEY", "1")
+    monkeypatch.setenv("DLGUIDE_SEED", "2")
+    dlguide.start_chapter("a")
+    seed_results("accuracy", {"m 100": 0.5})
+    found = recorded_results("part/01-a", "accuracy", record=tmp_path / "missing.json")
+    assert found.values == {"2": {"m 100": 0.5}} and found.changed == ()
