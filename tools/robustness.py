@@ -102,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     run_parallel(chapters, jobs=jobs, seconds=seconds, on_done=done)
     elapsed = time.perf_counter() - start
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "docs"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    commit += " (with uncommitted changes)" if dirty else ""
 
     record_chapters = {}
     for page in pages:
@@ -132,19 +137,16 @@ def main(argv: list[str] | None = None) -> int:
             for name, values in _results_of(work / f"seed-{seed}" / "claims", page).items():
                 results.setdefault(name, {})[str(seed)] = values
         record_chapters[doc] = {
+            "commit": commit,  # a run with --only adds to an older record: each says its own
             "code_sha256": code_hash(page),
             "modules": modules,
             "errors": errors.get(doc, {}),
             "claims": claims,
             **({"results": results} if results else {}),
         }
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "docs"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()  # fmt: skip
     record = {
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+        "commit": commit,
         "fingerprint": environment_hash(PACKAGE),
         "seeds": args.seeds,
         "jobs": jobs,

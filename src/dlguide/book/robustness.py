@@ -205,6 +205,9 @@ def robustness_markdown(
     for doc, entry in chapters.items():
         reasons = _changed(entry, docs, root, doc)
         lines += [f"### `{doc}`", ""]
+        own = entry.get("commit")
+        if own and own != record["commit"]:  # added to the record by a later run with --only
+            lines += [f"Recorded on commit `{own}`.", ""]
         if reasons:
             lines += [f"*Changed since this record:* {' and '.join(reasons)}.", ""]
         claims = entry.get("claims", {})
@@ -354,6 +357,6 @@ def recorded_results(
     changed = _changed(entry, docs, Path(dlguide.__file__).parent, doc)
     return RecordedResults(
         values={seed: dict(v) for seed, v in values.items()},
-        commit=str(content.get("commit", "")),
+        commit=str(entry.get("commit") or content.get("commit", "")),
         changed=tuple(changed),
     )
