@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                     "DLGUIDE_CLAIMS_DIR": str(work / f"seed-{seed}" / "claims"),
                 }
             )
-            chapters.append(Chapter(doc, notebook, page.parent, 1800, page, env, f"seed{seed}"))
+            # Per cell: a guard against a hung cell, with room for training under a busy machine.
+            chapters.append(Chapter(doc, notebook, page.parent, 3600, page, env, f"seed{seed}"))
 
     errors: dict[str, dict[str, str | None]] = {}
 
