@@ -11,7 +11,7 @@ model from a hub. It trains once and is cached (:mod:`dlguide.book.modelcache`).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import numpy as np
 
 from dlguide._checks import (
     as_checked_array,
+    check_bool,
     check_class_ids,
     check_int,
     check_positive,
@@ -164,12 +165,15 @@ def train_text_classifier(
     batch_size: int = 32,
     max_length: int = 64,
     seed: int | None = None,
+    after_epoch: Callable[[int, Any, Any], None] | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Fine-tune the pretrained MiniLM encoder with a classification head (all weights).
 
     A plain PyTorch loop: AdamW, a linear decay of the learning rate, cross-entropy.
     If ``folder`` is given the model and tokenizer are saved there with
     ``save_pretrained``, as a standard ``transformers`` model folder.
+    ``after_epoch(epoch, tokenizer, model)``, if given, is called after each epoch
+    (``epoch`` counts from 1), with the model in evaluation mode.
 
     Returns
     -------
@@ -194,6 +198,8 @@ def train_text_classifier(
     check_class_ids("labels", y, len(names), counted="label_names")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
         check_int(name, value, minimum=1)
+    if after_epoch is not None and not callable(after_epoch):
+        raise TypeError(f"after_epoch must be callable or None, got {describe(after_epoch)}")
     rate = check_positive("lr", lr)
     quiet_transformers()
     torch.manual_seed(check_int("seed", seed, minimum=0))
@@ -209,7 +215,7 @@ def train_text_classifier(
     rng = np.random.default_rng(seed)
     losses, start = [], time.perf_counter()
     model.train()
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         order = rng.permutation(len(texts))
         for i in range(0, len(order), batch_size):
             index = order[i : i + batch_size]
@@ -221,6 +227,10 @@ def train_text_classifier(
             schedule.step()
             optimizer.zero_grad()
             losses.append(out.loss.item())
+        if after_epoch is not None:
+            model.eval()
+            after_epoch(epoch, tokenizer, model)
+            model.train()
     model.eval()
     log = {"losses": losses, "seconds": time.perf_counter() - start}
     if folder is not None:
@@ -230,7 +240,12 @@ def train_text_classifier(
 
 
 def fine_tuned_sentiment(
-    n_train: int = 3000, *, epochs: int = 1, lr: float = 1.5e-4, seed: int | None = None
+    n_train: int = 3000,
+    *,
+    epochs: int = 1,
+    lr: float = 1.5e-4,
+    seed: int | None = None,
+    choose_epoch: bool = False,
 ) -> Path:
     """Return the folder of the star-rating sentiment model, training it once if needed.
 
@@ -238,7 +253,14 @@ def fine_tuned_sentiment(
     texts of :func:`sentiment_splits` (VADER movie and product-review snippets,
     human ratings mapped to 1 to 5 stars). The folder is a standard ``transformers``
     model folder (``config.json`` with the star names as labels,
-    ``model.safetensors``, tokenizer files) plus ``training.json``.
+    ``model.safetensors``, tokenizer files) plus ``training.json`` (the loss of every
+    step and the training time in seconds).
+
+    With ``choose_epoch=True`` the model is scored on the validation split after
+    each of the ``epochs`` epochs, and the weights of the epoch with the best
+    validation accuracy are the ones saved (early stopping, looking at every epoch);
+    ``training.json`` then also has ``valid_accuracy`` (one per epoch) and
+    ``best_epoch``, and its time includes the scoring.
 
     Examples
     --------
@@ -256,6 +278,7 @@ def fine_tuned_sentiment(
     epochs = check_int("epochs", epochs, minimum=1)
     lr = check_positive("lr", lr)
     check_int("seed", seed, minimum=0)
+    choose = check_bool("choose_epoch", choose_epoch)
     quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
     splits = sentiment_splits(n_train=n, seed=seed)
     data_hash = hashlib.sha256("\n".join(
@@ -263,18 +286,50 @@ def fine_tuned_sentiment(
         .encode()).hexdigest()  # fmt: skip
     spec = {"data": data_hash, "n_train": n, "epochs": epochs, "lr": lr, "seed": seed,
             "batch_size": 32, "max_length": 64, "version": 1}  # fmt: skip
+    if choose:
+        spec["choose_epoch_on_valid"] = len(splits.valid)
 
     def build(folder: Path) -> None:
-        _, _, log = train_text_classifier(
-            folder, list(splits.train.text), splits.train.stars.to_numpy(),
+        best: dict[str, Any] = {"accuracy": -1.0}
+        history: list[float] = []
+
+        def score(epoch: int, tokenizer: Any, model: Any) -> None:
+            accuracy = _accuracy(tokenizer, model, splits.valid)
+            history.append(accuracy)
+            if accuracy > best["accuracy"]:  # the earlier epoch wins a tie
+                state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best.update(accuracy=accuracy, epoch=epoch, state=state)
+
+        tokenizer, model, log = train_text_classifier(
+            None, list(splits.train.text), splits.train.stars.to_numpy(),
             label_names=STAR_NAMES, epochs=epochs, lr=lr, seed=seed,
+            after_epoch=score if choose else None,
         )  # fmt: skip
+        if choose:
+            model.load_state_dict(best["state"])
+            log.update(valid_accuracy=history, best_epoch=best["epoch"])
+        model.save_pretrained(folder)
+        tokenizer.save_pretrained(folder)
         (folder / "training.json").write_text(json.dumps(log))
 
     # The training loop lives in this module; quiet_transformers and the encoder path in
     # bert and data. An edit to any of them retrains.
     code = ("dlguide.language.sentiment", "dlguide.language.bert", "dlguide.data.text")
     return cached_folder("sentiment-stars-minilm", spec, build, code=code)
+
+
+def _accuracy(tokenizer: Any, model: Any, frame: Any, batch_size: int = 128) -> float:
+    """Accuracy of ``model`` on the texts and stars of ``frame`` (max. 64 tokens, as trained)."""
+    import torch
+
+    texts, right = list(frame.text), 0
+    with torch.no_grad():
+        for i in range(0, len(texts), batch_size):
+            batch = tokenizer(texts[i : i + batch_size], truncation=True, max_length=64,
+                              padding=True, return_tensors="pt")  # fmt: skip
+            predicted = model(**batch).logits.argmax(-1).numpy()
+            right += int((predicted == frame.stars.to_numpy()[i : i + batch_size]).sum())
+    return right / len(texts)
 
 
 def classify(
