@@ -43,9 +43,20 @@
     const spec = JSON.parse(root.querySelector("script.dlguide-interactive-data").textContent);
     const plot = root.querySelector(".dlguide-plot");
     const layout = spec.figure.layout;
+    // A figure may carry a layout for narrow charts (its panels stacked): apply it while
+    // the chart is narrower than spec.narrow.below pixels, and the wide one otherwise.
+    let narrowNow = null;
+    const fit = () => {
+      if (!spec.narrow) return Promise.resolve();
+      const narrow = plot.clientWidth < spec.narrow.below;
+      if (narrow === narrowNow) return Promise.resolve();
+      narrowNow = narrow;
+      return Plotly.relayout(plot, narrow ? spec.narrow.layout : spec.narrow.wide);
+    };
     Plotly.newPlot(plot, spec.figure.data, layout, {
       displayModeBar: false, responsive: true, scrollZoom: false,
-    }).then(() => Plotly.relayout(plot, themeUpdate(layout)));
+    }).then(fit).then(() => Plotly.relayout(plot, themeUpdate(layout)));
+    window.addEventListener("resize", () => { fit(); });
     new MutationObserver(() => Plotly.relayout(plot, themeUpdate(layout))).observe(
       document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     spec.groups.forEach((group) => {
