@@ -51,7 +51,11 @@
       const narrow = plot.clientWidth < spec.narrow.below;
       if (narrow === narrowNow) return Promise.resolve();
       narrowNow = narrow;
-      return Plotly.relayout(plot, narrow ? spec.narrow.layout : spec.narrow.wide);
+      // a new height alone would turn autosize off, and the chart would keep plotly's
+      // default width of 700 px: keep it following its container
+      const update = Object.assign({}, narrow ? spec.narrow.layout : spec.narrow.wide);
+      update.autosize = true;
+      return Plotly.relayout(plot, update);
     };
     Plotly.newPlot(plot, spec.figure.data, layout, {
       displayModeBar: false, responsive: true, scrollZoom: false,
