@@ -570,6 +570,8 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "b": lambda: [np.array([1.0, 2.2]), np.ones((2, 2))],
     },
     "dlguide.foundations.mlp.to_torch": {"net": _mlp},
+    "dlguide.foundations.mlp.torch_mlp": {"sizes": lambda: [4, 3, 2]},
+    "dlguide.foundations.mlp.keras_mlp": {"sizes": lambda: [4, 3, 2]},
     "dlguide.foundations.gradient_descent.bowl": {"curvatures": lambda: (1.0, 10.0)},
     "dlguide.foundations.gradient_descent.descend": {
         "gradient": lambda: _gd_gradient(),

@@ -136,3 +136,50 @@ class TestHelpers:
     def test_to_torch_bad_input(self):
         with pytest.raises(TypeError, match=r"^net must be an MLP"):
             to_torch(MLP.__name__)
+
+
+# Keras 3.15 (torch backend) converts its variables with np.array(copy=False) internally,
+# which NumPy 2 reports as a DeprecationWarning (as in test_cnn.py); it is Keras's own.
+@pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
+def test_torch_and_keras_mlps_are_the_same_network():
+    import keras
+
+    from dlguide.foundations.mlp import keras_mlp, torch_mlp
+
+    sizes = [6, 5, 4, 3]
+    model = torch_mlp(sizes)
+    assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+    n_torch = sum(p.numel() for p in model.parameters())
+    assert n_torch == (6 * 5 + 5) + (5 * 4 + 4) + (4 * 3 + 3)
+    keras_model = keras_mlp(sizes)
+    assert keras_model.count_params() == n_torch
+    # the Keras weights copied into the PyTorch model: the same outputs (Keras adds the softmax)
+    for dense, linear in zip(keras_model.layers, model[::2], strict=True):
+        kernel, bias = (keras.ops.convert_to_numpy(w) for w in (dense.kernel, dense.bias))
+        linear.weight.data = torch.from_numpy(kernel.T.copy())
+        linear.bias.data = torch.from_numpy(bias)
+    x = np.random.default_rng(0).normal(size=(7, 6)).astype("float32")
+    theirs = keras_model.predict(x, verbose=0)
+    with torch.no_grad():
+        ours = torch.softmax(model(torch.from_numpy(x)), dim=1).numpy()
+    np.testing.assert_allclose(theirs, ours, atol=1e-6)
+
+
+@pytest.mark.parametrize("build", ["torch_mlp", "keras_mlp"])
+@pytest.mark.parametrize(
+    ("sizes", "error"),
+    [
+        ([], ValueError),
+        ([4], ValueError),
+        ("64", TypeError),
+        ([4, 0], ValueError),
+        ([4, 2.5], TypeError),
+    ],
+)
+def test_mlp_builders_reject_bad_sizes(build, sizes, error):
+    import dlguide.foundations.mlp as mlp
+
+    with pytest.raises(error, match="sizes"):
+        getattr(mlp, build)(sizes)

@@ -166,6 +166,25 @@ def test_threshold_states_match_scikit_learn():
     assert data[2]["type"] == "scatter" and data[3]["type"] == "heatmap"
 
 
+def test_threshold_panels_stack_when_narrow():
+    """Below the width in the spec the panels are stacked; the wide layout restores them."""
+    labels, scores = _scores()
+    spec = _spec(
+        threshold_explorer(labels, scores, np.linspace(0.05, 0.95, 19), positive="cat", **TEXT)
+    )
+    layout, narrow = spec["figure"]["layout"], spec["narrow"]
+    assert narrow["below"] > 390  # a phone's width gets the stacked panels
+    # wide: side by side (the curves end left of where the matrix begins), as the figure is
+    assert layout["xaxis"]["domain"][1] < layout["xaxis2"]["domain"][0]
+    for key, value in narrow["wide"].items():
+        if key.endswith(".domain"):
+            assert layout[key.split(".")[0]]["domain"] == value
+    stacked = narrow["layout"]
+    assert stacked["yaxis2.domain"][1] < stacked["yaxis.domain"][0]  # the matrix below
+    assert stacked["height"] > narrow["wide"]["height"]
+    assert set(stacked) == set(narrow["wide"])  # every change has its way back
+
+
 def test_threshold_no_positive_prediction_has_precision_zero():
     fig = threshold_explorer(
         np.array([0, 1]), np.array([0.1, 0.2]), np.array([0.5]), positive="cat", **TEXT
@@ -303,6 +322,9 @@ def test_figure_json_is_strict_and_cannot_close_its_script_early():
             "names a trace the figure lacks",
         ),
         ({"static_png": b"GIF89a"}, TypeError, "bytes of a PNG"),
+        ({"narrow": {"below": 500}}, TypeError, "narrow must be a dict with 'below'"),
+        ({"narrow": [500]}, TypeError, "narrow must be a dict"),
+        ({"narrow": {"below": 0, "layout": {}, "wide": {}}}, ValueError, r"narrow\['below'\]"),
     ],
 )
 def test_interactive_figure_rejects_bad_input(changes, error, message):

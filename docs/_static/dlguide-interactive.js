@@ -43,9 +43,24 @@
     const spec = JSON.parse(root.querySelector("script.dlguide-interactive-data").textContent);
     const plot = root.querySelector(".dlguide-plot");
     const layout = spec.figure.layout;
+    // A figure may carry a layout for narrow charts (its panels stacked): apply it while
+    // the chart is narrower than spec.narrow.below pixels, and the wide one otherwise.
+    let narrowNow = null;
+    const fit = () => {
+      if (!spec.narrow) return Promise.resolve();
+      const narrow = plot.clientWidth < spec.narrow.below;
+      if (narrow === narrowNow) return Promise.resolve();
+      narrowNow = narrow;
+      // a new height alone would turn autosize off, and the chart would keep plotly's
+      // default width of 700 px: keep it following its container
+      const update = Object.assign({}, narrow ? spec.narrow.layout : spec.narrow.wide);
+      update.autosize = true;
+      return Plotly.relayout(plot, update);
+    };
     Plotly.newPlot(plot, spec.figure.data, layout, {
       displayModeBar: false, responsive: true, scrollZoom: false,
-    }).then(() => Plotly.relayout(plot, themeUpdate(layout)));
+    }).then(fit).then(() => Plotly.relayout(plot, themeUpdate(layout)));
+    window.addEventListener("resize", () => { fit(); });
     new MutationObserver(() => Plotly.relayout(plot, themeUpdate(layout))).observe(
       document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     spec.groups.forEach((group) => {

@@ -176,6 +176,16 @@ def test_screenshots_fit_the_width(browser: Any, base_url: str, doc: str, name: 
             assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
             plot = figure.locator(".dlguide-plot .main-svg").first.bounding_box()
             assert plot["x"] + plot["width"] <= viewport["width"] + 1, "the chart overflows"
+            # no two texts of the chart's annotations (the panel titles) may overlap
+            titles = figure.locator(".dlguide-plot .annotation-text")
+            boxes = [titles.nth(i).bounding_box() for i in range(titles.count())]
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    apart = (
+                        a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                        or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+                    )  # fmt: skip
+                    assert apart, f"{name} at {viewport['width']} px: two titles overlap"
             mode = "dark" if dark else "light"
             figure.screenshot(path=str(SHOTS / f"{name}-{viewport['width']}-{mode}.png"))
         finally:

@@ -6,7 +6,9 @@ as it is (the *logits*). :func:`forward` is that loop and nothing else.
 :func:`backward` walks the same layers in reverse and applies the chain rule,
 giving the gradient of a loss with respect to every weight and bias.
 :func:`to_torch` builds the same network in PyTorch, so both passes can be
-checked against an independent implementation.
+checked against an independent implementation. :func:`torch_mlp` and :func:`keras_mlp`
+build a fresh ReLU network of given layer sizes in PyTorch and in Keras, the two
+framework tabs of the optimizers chapter.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ __all__ = [
     "backward",
     "forward",
     "init_mlp",
+    "keras_mlp",
     "max_relative_error",
     "numerical_gradients",
     "to_torch",
+    "torch_mlp",
 ]
 
 
@@ -286,3 +290,53 @@ def to_torch(net: MLP) -> Any:
         if i < len(net.weights) - 1:
             layers.append(make())
     return nn.Sequential(*layers)
+
+
+def _check_sizes(sizes: Any) -> list[int]:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a sequence of layer widths, got {describe(sizes)}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must name at least an input and an output width, got {sizes!r}")
+    return [check_int(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
+
+
+def torch_mlp(sizes: Sequence[int]) -> Any:
+    """Return a fresh PyTorch MLP: ``Linear`` layers of ``sizes``, ReLU between them.
+
+    It outputs logits (``torch.nn.functional.cross_entropy`` applies the softmax).
+
+    Examples
+    --------
+    >>> model = torch_mlp([64, 32, 10])
+    >>> sum(p.numel() for p in model.parameters())  # 64*32 + 32 + 32*10 + 10
+    2410
+    """
+    from torch import nn
+
+    sizes = _check_sizes(sizes)
+    layers: list[nn.Module] = []
+    for n_in, n_out in itertools.pairwise(sizes):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])  # no ReLU after the output layer
+
+
+def keras_mlp(sizes: Sequence[int]) -> Any:
+    """Return the same MLP in Keras (uncompiled), with a softmax on the output layer.
+
+    ``Dense`` layers of ``sizes[1:]`` on inputs of width ``sizes[0]``; the softmax adds
+    no parameters, so the count equals :func:`torch_mlp`'s.
+
+    Examples
+    --------
+    >>> model = keras_mlp([64, 32, 10])
+    >>> model.count_params(), model.output_shape
+    (2410, (None, 10))
+    """
+    import keras
+
+    sizes = _check_sizes(sizes)
+    model = keras.Sequential([keras.Input(shape=(sizes[0],))])
+    for width in sizes[1:-1]:
+        model.add(keras.layers.Dense(width, activation="relu"))
+    model.add(keras.layers.Dense(sizes[-1], activation="softmax"))
+    return model

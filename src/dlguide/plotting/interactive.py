@@ -98,6 +98,9 @@ class InteractiveFigure:
     :func:`attention_explorer`. ``groups`` is a list of (controls, states) pairs: the
     controls of a group choose one of its states together, keyed by their positions
     joined with ``-`` (``"3"`` for one control at position 3, ``"1-4"`` for two).
+    ``narrow``, if given, is ``{"below": pixels, "layout": {...}, "wide": {...}}``: the
+    page applies the ``layout`` updates (``Plotly.relayout``) while the chart is narrower
+    than ``below`` pixels, and the ``wide`` ones, which restore the figure's own, otherwise.
     """
 
     def __init__(
@@ -109,6 +112,7 @@ class InteractiveFigure:
         description: str,
         caption: str,
         static_png: bytes,
+        narrow: Mapping[str, Any] | None = None,
     ) -> None:
         check_str("name", name)
         if not _NAME.match(name):
@@ -124,6 +128,14 @@ class InteractiveFigure:
             )
         self.static_png = static_png
         self.figure = figure
+        if narrow is not None:
+            if not isinstance(narrow, Mapping) or not {"below", "layout", "wide"} <= set(narrow):
+                raise TypeError(
+                    "narrow must be a dict with 'below' (a width in pixels), 'layout' and "
+                    f"'wide' (layout updates for narrower and wider charts), got {describe(narrow)}"
+                )
+            check_int("narrow['below']", narrow["below"], minimum=1)
+        self.narrow = None if narrow is None else dict(narrow)
         if not groups:
             raise ValueError("groups must not be empty")
         n_traces = len(figure["data"])
@@ -190,6 +202,8 @@ class InteractiveFigure:
                 }
             )
         spec = {"figure": self.figure, "groups": spec_groups}
+        if self.narrow is not None:
+            spec["narrow"] = self.narrow
         # "</" cannot end the script element early once escaped like this
         data = json.dumps(spec, allow_nan=False).replace("</", "<\\/")
         image = base64.b64encode(self.static_png).decode("ascii")
@@ -525,6 +539,21 @@ def threshold_explorer(
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", row=1, col=1)
     fig.update_yaxes(autorange="reversed", row=1, col=2)
     figure = _layout(fig, 340)
+    # On a phone the two panels side by side leave their titles no room: stack them.
+    wide_layout = figure["layout"]
+    keys = ("xaxis", "yaxis", "xaxis2", "yaxis2")
+    wide = {"height": 340, **{f"{k}.domain": wide_layout[k]["domain"] for k in keys}}
+    narrow_layout = {
+        "height": 620,
+        "xaxis.domain": [0.0, 1.0],
+        "yaxis.domain": [0.5, 1.0],
+        "xaxis2.domain": [0.3, 1.0],  # room on the left for the row labels
+        "yaxis2.domain": [0.0, 0.3],
+    }
+    for i, (x, y) in enumerate(((0.5, 1.0), (0.65, 0.3))):  # the two panel titles
+        title = wide_layout["annotations"][i]
+        wide |= {f"annotations[{i}].x": title["x"], f"annotations[{i}].y": title["y"]}
+        narrow_layout |= {f"annotations[{i}].x": x, f"annotations[{i}].y": y}
     states = {
         str(i): State(
             {2: {"x": [t, t], "y": [r[4], r[5]]}, 3: {"z": matrix(r), "text": matrix(r)}},
@@ -554,6 +583,7 @@ def threshold_explorer(
         description=description,
         caption=caption,
         static_png=_png(static),
+        narrow={"below": 560, "layout": narrow_layout, "wide": wide},
     )
 
 
