@@ -369,6 +369,12 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "image": lambda: _tensor()[0],
     },
     "dlguide.architectures.cnn.keras_classic_cnn": {"n_classes": lambda: 3},
+    # One pass in 16 batches (the shared batch_size example, 4, would take 2,000 steps);
+    # cached on disk after the first run.
+    "dlguide.architectures.cnn.classic_cnn_recipe": {
+        "epochs": lambda: 1,
+        "batch_size": lambda: 500,
+    },
     "dlguide.architectures.cnn.torch_classic_cnn": {
         "n_classes": lambda: 3,
         "image_size": lambda: 28,
