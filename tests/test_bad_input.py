@@ -29,6 +29,13 @@ import pytest
 
 import dlguide
 
+# Keras 3.15 (torch backend) converts its variables with np.array(copy=False) internally
+# (classic_cnn_recipe's model.save does), which NumPy 2 reports as a DeprecationWarning; it
+# is Keras's own, and harmless here (as in test_cnn.py).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
+
 # Functions that take no data arguments, with the reason they are not called here.
 SKIP = {
     "dlguide.book.claims.current_chapter": "takes no arguments",
