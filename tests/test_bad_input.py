@@ -29,6 +29,13 @@ import pytest
 
 import dlguide
 
+# Keras 3.15 (torch backend) converts its variables with np.array(copy=False) internally
+# (classic_cnn_recipe's model.save does), which NumPy 2 reports as a DeprecationWarning; it
+# is Keras's own, and harmless here (as in test_cnn.py).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
+
 # Functions that take no data arguments, with the reason they are not called here.
 SKIP = {
     "dlguide.book.claims.current_chapter": "takes no arguments",
@@ -382,6 +389,12 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "image": lambda: _tensor()[0],
     },
     "dlguide.architectures.cnn.keras_classic_cnn": {"n_classes": lambda: 3},
+    # One pass in 16 batches (the shared batch_size example, 4, would take 2,000 steps);
+    # cached on disk after the first run.
+    "dlguide.architectures.cnn.classic_cnn_recipe": {
+        "epochs": lambda: 1,
+        "batch_size": lambda: 500,
+    },
     "dlguide.architectures.cnn.torch_classic_cnn": {
         "n_classes": lambda: 3,
         "image_size": lambda: 28,

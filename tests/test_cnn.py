@@ -8,6 +8,7 @@ import torch
 
 from dlguide.architectures.cnn import (
     CONV_LAYERS,
+    classic_cnn_recipe,
     feature_maps,
     keras_classic_cnn,
     torch_classic_cnn,
@@ -95,6 +96,9 @@ def test_other_image_sizes():
         (lambda: keras_classic_cnn(input_shape=(28, 28)), TypeError, "input_shape must be"),
         (lambda: keras_classic_cnn(input_shape=(8, 8, 1)), ValueError, "at least 18x18"),
         (lambda: keras_classic_cnn("10"), TypeError, "n_classes must be an integer"),
+        (lambda: keras_classic_cnn(learning_rate="adam"), TypeError, "learning_rate must be"),
+        (lambda: keras_classic_cnn(learning_rate=0.0), ValueError, "learning_rate"),
+        (lambda: classic_cnn_recipe(epochs=0), ValueError, "epochs must be at least 1"),
         (lambda: feature_maps(torch.nn.Linear(2, 2), torch.zeros(1, 28, 28)), TypeError,
          "torch_classic_cnn"),
         (lambda: feature_maps(torch_classic_cnn(), np.zeros((1, 28, 28))), TypeError,
@@ -115,3 +119,43 @@ def test_augmentation_goes_in_front():
     assert [layer.name for layer in model.layers][:2] == ["augmentation", "conv1"]
     with pytest.raises(TypeError, match="augmentation must be a Keras layer"):
         keras_classic_cnn(augmentation="flip")
+
+
+def test_learning_rate_and_schedule_reach_adam():
+    import keras
+
+    assert keras_classic_cnn().optimizer.learning_rate.numpy() == pytest.approx(1e-3)
+    assert keras_classic_cnn(learning_rate=0.01).optimizer.learning_rate.numpy() == pytest.approx(
+        0.01
+    )
+    schedule = keras.optimizers.schedules.CosineDecay(
+        1e-4, decay_steps=10, warmup_target=5e-3, warmup_steps=5
+    )
+    model = keras_classic_cnn(learning_rate=schedule)
+    x = np.zeros((8, 28, 28, 1), "float32")
+    model.fit(x, np.arange(8) % 10, epochs=1, batch_size=2, verbose=0)  # 4 steps of warm-up
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(float(schedule(4)), rel=1e-5)
+    assert float(schedule(4)) > 1e-4
+
+
+def test_recipe_is_trained_once_and_keeps_its_model_and_log(tmp_path, monkeypatch):
+    import json
+
+    import keras
+
+    from dlguide.data import load_animal_shapes
+
+    monkeypatch.setenv("DLGUIDE_MODEL_CACHE", str(tmp_path))
+    folder = classic_cnn_recipe(seed=0, epochs=1, batch_size=500)
+    log = json.loads((folder / "training.json").read_text())
+    assert (log["epochs"], log["batch_size"], log["seed"]) == (1, 500, 0)
+    assert log["seconds"] > 0
+    test = load_animal_shapes("test")
+    model = keras.saving.load_model(folder / "model.keras")
+    accuracy = model.evaluate(test.images[..., None] / np.float32(255), test.labels, verbose=0)[1]
+    assert accuracy == pytest.approx(log["test_accuracy"], abs=1e-6)  # the log is the model's
+    assert accuracy > 0.3  # one pass already learns (chance is 0.1)
+    stamp = (folder / "training.json").stat().st_mtime_ns
+    assert classic_cnn_recipe(seed=0, epochs=1, batch_size=500) == folder
+    assert (folder / "training.json").stat().st_mtime_ns == stamp  # not trained again
+    assert classic_cnn_recipe(seed=1, epochs=1, batch_size=500) != folder
