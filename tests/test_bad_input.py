@@ -738,6 +738,11 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "labels": lambda: np.array([0, 0, 0, 1]),
         "n_bins": lambda: 2,
     },
+    "dlguide.metrics.over_seeds": {
+        "run": lambda: lambda seed: {"accuracy": 0.5 + seed / 100},
+        "seeds": lambda: [0, 1, 2],
+    },
+    "dlguide.metrics.mean_range": {"values": lambda: np.array([0.9, 0.95])},
     "dlguide.metrics.fit_temperature": {
         "logits": lambda: _rng().normal(size=(6, 3)),
         "labels": lambda: np.array([0, 1, 2, 0, 1, 2]),

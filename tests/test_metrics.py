@@ -243,3 +243,57 @@ def test_reliability_bins_match_sklearn_calibration_curve(n_bins):
     filled = table["count"] > 0
     np.testing.assert_allclose(table["accuracy"][filled], accuracy)
     np.testing.assert_allclose(table["confidence"][filled], confidence)
+
+
+def test_over_seeds_calls_run_once_per_seed_and_keeps_the_order():
+    calls = []
+
+    def run(seed):
+        calls.append(seed)
+        return {"a": float(seed), "b": 10.0 - seed}
+
+    table = m.over_seeds(run, [5, 3, 7])
+    assert calls == [5, 3, 7]
+    assert table.index.tolist() == [5, 3, 7] and table.index.name == "seed"
+    assert table.columns.tolist() == ["a", "b"]
+    assert table["b"].tolist() == [5.0, 7.0, 3.0]
+    summary = table.agg(["mean", "min", "max"])
+    assert summary.loc["mean", "a"] == pytest.approx(np.mean([5, 3, 7]))
+    assert summary.loc["min", "b"] == 3.0 and summary.loc["max", "b"] == 7.0
+
+
+def test_over_seeds_tuple_names_make_two_column_levels():
+    table = m.over_seeds(lambda s: {("CNN", 10): s, ("CNN", 40): 2 * s, ("MLP", 10): 0}, [1, 2])
+    assert table.columns.nlevels == 2
+    assert table["CNN"].columns.tolist() == [10, 40]
+    assert table[("CNN", 40)].tolist() == [2, 4]
+
+
+def test_over_seeds_refuses_changing_names_and_repeated_seeds():
+    with pytest.raises(ValueError, match="seed 1"):
+        m.over_seeds(lambda s: {"a": 1.0} if s == 0 else {"b": 1.0}, [0, 1])
+    with pytest.raises(ValueError, match="distinct"):
+        m.over_seeds(lambda s: 1.0, [0, 0])
+    with pytest.raises(TypeError, match=r"run\(0\)\['a'\]"):
+        m.over_seeds(lambda s: {"a": "high"}, [0])
+
+
+@pytest.mark.parametrize(
+    ("values", "fmt", "expected"),
+    [
+        ([0.90, 0.92, 0.95], ".1%", "92.3% (90.0–95.0%)"),
+        ([0.5], ".0%", "50% (50–50%)"),
+        ([3, 1, 2], ".0f", "2 (1–3)"),
+        ([0.25, 0.75], ".2f", "0.50 (0.25–0.75)"),
+    ],
+)
+def test_mean_range_against_numpy(values, fmt, expected):
+    assert m.mean_range(values, fmt=fmt) == expected
+    a = np.asarray(values, dtype=float)
+    low, high = m.mean_range(a, fmt=".6f").split(" (")[1].rstrip(")").split("–")
+    assert (float(low), float(high)) == pytest.approx((a.min(), a.max()))
+
+
+def test_mean_range_bad_format_names_fmt():
+    with pytest.raises(ValueError, match="fmt"):
+        m.mean_range([0.5, 0.6], fmt="q")

@@ -20,10 +20,16 @@ a reliability diagram, the same as :func:`sklearn.calibration.calibration_curve`
 applied to the top-label confidence), :func:`expected_calibration_error` and
 :func:`fit_temperature` (temperature scaling). The plotting of a confusion matrix is
 :func:`dlguide.plotting.confusion_heatmap`.
+
+How much a result moves with the seed is here as well: :func:`over_seeds` runs one
+experiment under several seeds and returns a table with a row per seed, and
+:func:`mean_range` writes a column of it as "mean (min–max)", the form the book's
+tables use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +38,7 @@ from dlguide._checks import (
     as_checked_array,
     check_class_ids,
     check_int,
+    check_real,
     check_same_length,
     check_str,
     describe,
@@ -46,6 +53,8 @@ __all__ = [
     "expected_calibration_error",
     "f1",
     "fit_temperature",
+    "mean_range",
+    "over_seeds",
     "precision",
     "precision_recall_curve",
     "recall",
@@ -519,3 +528,80 @@ def fit_temperature(logits: Any, labels: Any) -> float:
 
     result = minimize_scalar(nll, bounds=(-3, 3), method="bounded", options={"xatol": 1e-6})
     return float(np.exp(result.x))
+
+
+def over_seeds(run: Callable[[int], Any], seeds: Sequence[int]) -> Any:
+    """Run ``run(seed)`` once for every seed; return the results as a table, one row per seed.
+
+    Parameters
+    ----------
+    run
+        Called with each seed in turn; returns a number, or a mapping of result
+        name -> number (the same names for every seed). Tuple names become a
+        two-level column index (``("CNN", 640)``: model and training-set size).
+    seeds
+        The seeds, distinct integers (``[SEED + k for k in range(3)]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``seed``; one column per result name (``"value"`` for a plain
+        number). ``table.agg(["mean", "min", "max"])`` gives the spread.
+
+    Examples
+    --------
+    >>> table = over_seeds(lambda seed: {"a": seed / 10, "b": 1.0}, [0, 1, 2])
+    >>> table.agg(["mean", "min", "max"]).round(2).to_dict()
+    {'a': {'mean': 0.1, 'min': 0.0, 'max': 0.2}, 'b': {'mean': 1.0, 'min': 1.0, 'max': 1.0}}
+    >>> over_seeds(lambda seed: 2.0 * seed, [3, 4])["value"].tolist()
+    [6.0, 8.0]
+    """
+    import pandas as pd
+
+    if not callable(run):
+        raise TypeError(f"run must be a function of the seed, got {describe(run)}")
+    if isinstance(seeds, str) or not isinstance(seeds, Sequence) or not seeds:
+        raise TypeError(f"seeds must be a non-empty list of integers, got {describe(seeds)}")
+    seeds = [check_int("seeds entry", s, minimum=0) for s in seeds]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct, got {seeds}")
+    rows, names = [], None
+    for seed in seeds:
+        result = run(seed)
+        if not isinstance(result, Mapping):
+            result = {"value": result}
+        if names is None:
+            names = list(result)
+        elif list(result) != names:
+            raise ValueError(f"run returned results {list(result)} for seed {seed}, "
+                             f"but {names} for seed {seeds[0]}")  # fmt: skip
+        rows.append([check_real(f"run({seed})[{name!r}]", v) for name, v in result.items()])
+    if not names:
+        raise ValueError(f"run returned no results for seed {seeds[0]}")
+    columns = (
+        pd.MultiIndex.from_tuples(names) if all(isinstance(n, tuple) for n in names) else names
+    )
+    return pd.DataFrame(rows, index=pd.Index(seeds, name="seed"), columns=columns)
+
+
+def mean_range(values: Any, fmt: str = ".1%") -> str:
+    """Return ``values`` summarised as "mean (min–max)", each number written with ``fmt``.
+
+    Examples
+    --------
+    >>> mean_range([0.90, 0.92, 0.95])
+    '92.3% (90.0–95.0%)'
+    >>> mean_range(np.array([1.5, 2.5]), fmt=".2f")
+    '2.00 (1.50–2.50)'
+    """
+    numbers = as_checked_array("values", values, ndim=1)  # numbers, at least one, finite
+    fmt = check_str("fmt", fmt)
+    try:
+        mean, low, high = (
+            format(float(v), fmt) for v in (numbers.mean(), numbers.min(), numbers.max())
+        )
+    except ValueError as exc:
+        raise ValueError(f"fmt {fmt!r} is not a valid format for a number: {exc}") from None
+    if fmt.endswith("%"):  # one percent sign at the end of the range: 90.0–95.0%
+        low = low[:-1]
+    return f"{mean} ({low}–{high})"
