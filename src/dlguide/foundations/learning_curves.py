@@ -167,7 +167,8 @@ def train_steps(
         patience = check_int("patience", patience, minimum=1)
     if validation is not None:
         if not isinstance(validation, tuple) or len(validation) != 2:
-            raise TypeError(f"validation must be a tuple (x_val, y_val), got {describe(validation)}")
+            got = describe(validation)
+            raise TypeError(f"validation must be a tuple (x_val, y_val), got {got}")
         x_val, y_val = validation
         check_tensor("validation x_val", x_val)
         check_array("validation y_val", y_val, ndim=1, kind="integer")
