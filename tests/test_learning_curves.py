@@ -167,3 +167,53 @@ class TestLearningCurve:
             learning_curve(f, labels, [1], repeats=0)
         with pytest.raises(ValueError, match=r"^per_class is 6 but class 0 has only 5"):
             learning_curve(f, labels, [6])
+
+
+class TestValidationStopping:
+    def _noisy(self):
+        x, y = _blobs(60, seed=3)
+        return x + torch.randn(x.shape, generator=torch.Generator().manual_seed(1)) * 3, y
+
+    def test_kept_weights_are_those_of_the_best_scoring(self):
+        x, y = self._noisy()
+        x_val, y_val = _blobs(40, seed=4)
+        torch.manual_seed(0)
+        start = torch.nn.Linear(3, 2)
+        model = train_steps(
+            _copy(start), x, y, steps=30, lr=0.05, validation=(x_val, y_val), eval_every=3, seed=2
+        )
+        # independent check: retrain without validation for each scored length, same seed
+        scores = {}
+        for k in range(3, 31, 3):
+            plain = train_steps(_copy(start), x, y, steps=k, lr=0.05, seed=2)
+            scores[k] = torch_accuracy(plain, x_val, y_val)
+            if k == model.kept_steps:
+                assert torch.equal(plain.weight, model.weight)
+        best = max(scores.values())
+        assert model.kept_steps == min(k for k, v in scores.items() if v == best)
+        assert torch_accuracy(model, x_val, y_val) == best
+
+    def test_patience_stops_and_plain_run_keeps_all_steps(self):
+        x, y = _blobs(40)
+        stopped = train_steps(
+            torch.nn.Linear(3, 2), x, y, steps=5000, lr=0.1, validation=(x, y), eval_every=5,
+            patience=2,
+        )  # fmt: skip
+        assert stopped.kept_steps < 100  # separable blobs: perfect early, then no gain
+        assert train_steps(torch.nn.Linear(3, 2), x, y, steps=7).kept_steps == 7
+
+    def test_bad_validation_is_refused_with_its_name(self):
+        x, y = _blobs(20)
+        model = torch.nn.Linear(3, 2)
+        with pytest.raises(TypeError, match="validation"):
+            train_steps(model, x, y, steps=2, validation=x)
+        with pytest.raises(TypeError, match="validation y_val"):
+            train_steps(model, x, y, steps=2, validation=(x, y.astype(float)))
+        with pytest.raises(ValueError, match="patience"):
+            train_steps(model, x, y, steps=2, validation=(x, y), patience=0)
+
+
+def _copy(module):
+    import copy
+
+    return copy.deepcopy(module)

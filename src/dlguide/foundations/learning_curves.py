@@ -121,12 +121,22 @@ def train_steps(
     batch_size: int = 64,
     lr: float = 1e-3,
     weight_decay: float = 0.0,
+    validation: tuple[Any, np.ndarray] | None = None,
+    eval_every: int = 50,
+    patience: int | None = None,
     seed: int | None = None,
 ) -> Any:
     """Train ``model`` for a fixed number of Adam steps on random mini-batches; return it.
 
     Each step draws ``batch_size`` examples (all of them if there are fewer), so the
     training cost does not depend on the size of the training set.
+
+    With ``validation=(x_val, y_val)``, the model is scored on it every ``eval_every``
+    steps, and the weights with the best validation accuracy (the earliest, on a tie)
+    are the ones returned: training length is then chosen on validation data, up to
+    ``steps``. With ``patience`` as well, training stops after ``patience`` scorings
+    without a better one. The number of steps whose weights were kept is stored on
+    the model as ``model.kept_steps`` (``steps`` without ``validation``).
 
     Examples
     --------
@@ -135,6 +145,10 @@ def train_steps(
     >>> model = train_steps(torch.nn.Linear(1, 2), x, y, steps=200, lr=0.05)
     >>> torch_accuracy(model, x, y)
     1.0
+    >>> model = train_steps(torch.nn.Linear(1, 2), x, y, steps=2000, lr=0.05,
+    ...                     validation=(x, y), eval_every=20, patience=3)
+    >>> model.kept_steps < 2000, torch_accuracy(model, x, y)
+    (True, 1.0)
     """
     seed = resolve_seed(seed)
     import torch
@@ -148,17 +162,41 @@ def train_steps(
     weight_decay = check_real("weight_decay", weight_decay)
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
+    eval_every = check_int("eval_every", eval_every, minimum=1)
+    if patience is not None:
+        patience = check_int("patience", patience, minimum=1)
+    if validation is not None:
+        if not isinstance(validation, tuple) or len(validation) != 2:
+            got = describe(validation)
+            raise TypeError(f"validation must be a tuple (x_val, y_val), got {got}")
+        x_val, y_val = validation
+        check_tensor("validation x_val", x_val)
+        check_array("validation y_val", y_val, ndim=1, kind="integer")
     seed = check_int("seed", seed, minimum=0)
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     size = min(batch_size, len(targets))
+    best, best_state, kept, waited = -1.0, None, steps, 0
     model.train()
-    for _ in range(steps):
+    for step in range(1, steps + 1):
         batch = torch.randperm(len(targets), generator=generator)[:size]
         loss = torch.nn.functional.cross_entropy(model(x[batch]), targets[batch])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if validation is not None and (step % eval_every == 0 or step == steps):
+            score = torch_accuracy(model, x_val, y_val)
+            model.train()
+            if score > best:
+                best, kept, waited = score, step, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                waited += 1
+                if patience is not None and waited >= patience:
+                    break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.kept_steps = kept
     model.eval()
     return model
 
