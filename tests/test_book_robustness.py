@@ -110,6 +110,7 @@ def test_results_stored_by_the_run_are_read_back_with_their_spread(tmp_path, mon
     path.write_text(json.dumps(record))
     found = recorded_results("part/01-a", "accuracy", record=path)
     assert found.commit == "abc123" and found.values == values
+    assert found.failing() == ["acc", "gap"]  # each failed, or was not reached, under a seed
     row = found.table().loc["m 100"]
     assert (round(row["mean"], 6), row["min"], row["max"]) == (0.6, 0.5, 0.7)
     # pkg/mod.py is not a dlguide module, so only the page's code is compared here.

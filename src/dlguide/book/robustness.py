@@ -20,7 +20,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -272,12 +272,18 @@ class RecordedResults:
 
     ``values`` maps each seed (a string) to its ``{label: value}``; ``commit`` is the
     record's commit; ``changed`` lists what changed in the chapter since the record
-    was made (empty when the record is current).
+    was made (empty when the record is current); ``held`` maps each of the chapter's
+    claims in the record to whether it held under each seed.
     """
 
     values: dict[str, dict[str, float]]
     commit: str
     changed: tuple[str, ...]
+    held: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+    def failing(self) -> list[str]:
+        """Return the chapter's claims that did not hold under some seed of the record."""
+        return sorted(name for name, by_seed in self.held.items() if not all(by_seed.values()))
 
     def table(self) -> Any:
         """Return a DataFrame: one row per label, one column per seed, then mean, min, max."""
@@ -355,8 +361,10 @@ def recorded_results(
 
     docs = path.parent.parent
     changed = _changed(entry, docs, Path(dlguide.__file__).parent, doc)
+    held = {name: dict(claim.get("held", {})) for name, claim in entry.get("claims", {}).items()}
     return RecordedResults(
         values={seed: dict(v) for seed, v in values.items()},
         commit=str(entry.get("commit") or content.get("commit", "")),
         changed=tuple(changed),
+        held=held,
     )
