@@ -114,8 +114,8 @@ def learning_curve(
     methods: Sequence[str] = METHODS,
     seeds: Sequence[int] | None = None,
     lrs: Sequence[float] = LEARNING_RATES,
-    max_epochs: int = 50,
-    patience: int = 5,
+    max_epochs: int = 30,
+    patience: int = 4,
 ) -> dict[str, dict[str, np.ndarray]]:
     """Test accuracy of each method on ``n`` labelled examples per class, tuned alike on validation.
 
