@@ -469,9 +469,13 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.architectures.transfer.learning_curve": {
         "base": _classic_cnn,
         "y": lambda: np.arange(8) % 2,
+        "x_val": _tensor,
+        "y_val": lambda: np.arange(8) % 2,
         "sizes": lambda: [2],
         "methods": lambda: ["fine-tuning"],
         "seeds": lambda: [0],
+        "lrs": lambda: [1e-3],
+        "max_epochs": lambda: 1,
     },
     "dlguide.architectures.transfer.transfer_model": {
         "base": _classic_cnn,

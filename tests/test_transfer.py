@@ -55,11 +55,14 @@ def test_base_is_never_changed(base):
 
 def test_learning_curve_shapes_and_range(base):
     x, y = torch.rand(24, 1, 28, 28), np.arange(24) % 2
-    curve = learning_curve(base, x, y, x, y, [2, 4], seeds=(0, 1), epochs=1)
+    curve = learning_curve(base, x, y, x, y, x, y, [2, 4], seeds=(0, 1), lrs=(1e-3, 3e-3),
+                           max_epochs=2)  # fmt: skip
     assert set(curve) == set(METHODS)
-    for accuracies in curve.values():
-        assert accuracies.shape == (2, 2)
-        assert ((accuracies >= 0) & (accuracies <= 1)).all()
+    for result in curve.values():
+        assert result["accuracy"].shape == result["epochs"].shape == (2, 2)
+        assert ((result["accuracy"] >= 0) & (result["accuracy"] <= 1)).all()
+        assert ((result["epochs"] >= 1) & (result["epochs"] <= 2)).all()
+        assert set(result["lr"]) <= {1e-3, 3e-3}
 
 
 def test_learning_curve_learns_an_easy_task():
@@ -67,9 +70,22 @@ def test_learning_curve_learns_an_easy_task():
     x = torch.zeros(40, 1, 28, 28)
     y = np.arange(40) % 2
     x[y == 1, :, :14] = 1.0  # class 1: top half white
-    curve = learning_curve(torch_classic_cnn(4), x, y, x, y, [10], methods=("from scratch",),
-                           epochs=10)  # fmt: skip
-    assert curve["from scratch"][0, 0] == 1.0
+    curve = learning_curve(torch_classic_cnn(4), x, y, x, y, x, y, [10], methods=("from scratch",),
+                           lrs=(1e-3,), max_epochs=10)  # fmt: skip
+    assert curve["from scratch"]["accuracy"][0, 0] == 1.0
+
+
+def test_learning_curve_keeps_the_learning_rate_with_the_best_validation_accuracy():
+    # a rate far too small cannot move the weights in two passes: it must lose on validation
+    torch.manual_seed(0)
+    x = torch.zeros(40, 1, 28, 28)
+    y = np.arange(40) % 2
+    x[y == 1, :, :14] = 1.0
+    curve = learning_curve(torch_classic_cnn(4), x, y, x, y, x, y, [10], methods=("from scratch",),
+                           lrs=(1e-9, 3e-3), max_epochs=6)  # fmt: skip
+    assert curve["from scratch"]["lr"][0] == 3e-3
+    # early stopping keeps the weights of the pass with the lowest validation loss
+    assert 1 <= curve["from scratch"]["epochs"][0, 0] <= 6
 
 
 @pytest.mark.parametrize(
@@ -79,11 +95,21 @@ def test_learning_curve_learns_an_easy_task():
         (lambda b: transfer_model(b, "distillation", 2), ValueError, "method must be one of"),
         (lambda b: transfer_model(b, "fine-tuning", 1), ValueError, "n_classes must be at least"),
         (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(4) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2,
                                   torch.rand(4, 1, 28, 28), np.arange(4) % 2, []),
          ValueError, "sizes must"),
         (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(3) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2,
                                   torch.rand(4, 1, 28, 28), np.arange(4) % 2, [1]),
          ValueError, "same number of rows"),
+        (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(4) % 2,
+                                  torch.rand(4, 1, 20, 20), np.arange(4) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2, [1]),
+         ValueError, "x_val must have images of the same shape"),
+        (lambda b: learning_curve(b, torch.rand(4, 1, 28, 28), np.arange(4) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2,
+                                  torch.rand(4, 1, 28, 28), np.arange(4) % 2, [1], lrs=[]),
+         ValueError, "lrs must not be empty"),
     ],
 )  # fmt: skip
 def test_bad_input(base, call, error, message):
