@@ -29,7 +29,8 @@ COMPARATIVE = re.compile(
     r"beat|beats|beating|beaten|outperform(?:s|ed|ing)?|underperform(?:s|ed|ing)?|"
     r"trail(?:s|ed|ing)?|ties|tied|tying|tie with|"
     r"better than|worse than|as good as|as accurate as|more accurate|less accurate|"
-    r"faster|slower|close to|closer to|higher than|lower than|"
+    r"faster|slower|close to|closer to|higher than|lower than|level with|most accurate|least accurate|"
+    r"further than|got (?:far )?further|"
     r"pull(?:s|ed)? ahead|(?:is|are|was|were|stays?|stayed|remains?|remained) ahead|ahead of|"
     r"(?:falls?|fell|lags?|lagged|is|are|was|were|stays?|stayed|remains?|remained) behind|"
     r"lags?|lagged|wins?|won|help(?:s|ed)|hurt(?:s)?|works|worked|straight for"
@@ -149,6 +150,9 @@ class TestDetector:
             "Augmentation helps on this set.",
             "Adam heads straight for the minimum.",
             "The linear model falls behind as data grows.",
+            "Momentum was level with SGD after 40 steps.",
+            "RMSprop got far further in the same steps.",
+            "Here it is the most accurate at 100 texts.",
             "- a list item: the tree works better than the net.",
             "```{note}\nThe CNN wins by {glue}`acc`.\n```",
             "Text <!-- not-a-result: -->\nthe CNN beats the MLP.",
