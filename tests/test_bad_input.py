@@ -434,6 +434,8 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "image": lambda: np.arange(16.0).reshape(4, 4),
         "size": lambda: 2,
     },
+    "dlguide.architectures.char_model.keras_char_lstm": {"vocab_size": lambda: 5},
+    "dlguide.architectures.sequences.batch_order": {"n": lambda: 20},
     "dlguide.architectures.sequences.encode": {"text": lambda: "abba"},
     "dlguide.architectures.sequences.generate": {
         "model": lambda: _char_model(),

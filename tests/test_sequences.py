@@ -120,3 +120,59 @@ def test_importing_sequences_does_not_import_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
+def test_keras_char_lstm_is_char_models_lstm():
+    import keras
+
+    from dlguide.architectures.char_model import CharModel, keras_char_lstm
+
+    model = CharModel(7, "lstm", hidden=5, embed=3)
+    keras_model = keras_char_lstm(7, hidden=5, embed=3)
+    n_torch = sum(p.numel() for p in model.parameters())
+    # PyTorch's LSTM has a second bias per gate and unit (bias_hh), Keras' one
+    assert keras_model.count_params() == n_torch - 4 * 5
+    embedding, lstm, dense = keras_model.layers
+    weights = lambda w: torch.from_numpy(keras.ops.convert_to_numpy(w).copy())  # noqa: E731
+    kernel, recurrent, bias = lstm.cell.kernel, lstm.cell.recurrent_kernel, lstm.cell.bias
+    with torch.no_grad():
+        model.embed.weight.copy_(weights(embedding.embeddings))
+        # both frameworks order the gates input, forget, candidate, output
+        model.recurrent.weight_ih_l0.copy_(weights(kernel).T)
+        model.recurrent.weight_hh_l0.copy_(weights(recurrent).T)
+        model.recurrent.bias_ih_l0.copy_(weights(bias))
+        model.recurrent.bias_hh_l0.zero_()
+        model.output.weight.copy_(weights(dense.kernel).T)
+        model.output.bias.copy_(weights(dense.bias))
+        ids = torch.from_numpy(np.random.default_rng(0).integers(0, 7, (4, 9)))
+        ours = model(ids).numpy()
+    theirs = keras.ops.convert_to_numpy(keras_model(ids.numpy()))
+    np.testing.assert_allclose(theirs, ours, atol=1e-5)
+
+
+def test_batch_order_is_train_language_models_batches():
+    from dlguide.architectures.sequences import batch_order
+
+    order = batch_order(50, steps=4, batch_size=3, seed=7)
+    generator = torch.Generator().manual_seed(7)
+    expected = torch.cat([torch.randint(0, 50, (3,), generator=generator) for _ in range(4)])
+    assert torch.equal(order, expected)
+    assert not torch.equal(order, batch_order(50, steps=4, batch_size=3, seed=8))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"vocab_size": 1}, ValueError, "vocab_size"),
+        ({"vocab_size": 5, "hidden": 0}, ValueError, "hidden"),
+        ({"vocab_size": 5, "embed": 2.5}, TypeError, "embed"),
+    ],
+)
+def test_keras_char_lstm_rejects_bad_sizes(kwargs, error, message):
+    from dlguide.architectures.char_model import keras_char_lstm
+
+    with pytest.raises(error, match=message):
+        keras_char_lstm(**kwargs)

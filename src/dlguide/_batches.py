@@ -18,6 +18,23 @@ def check_windows(model: Any, x: Any, y: Any) -> None:
         )
 
 
+def batch_indices(n: int, *, steps: int, batch_size: int, seed: int) -> Any:
+    """Return the window indices :func:`train_on_windows` draws, shape ``(steps, batch_size)``.
+
+    Both draw from one ``torch.Generator`` seeded with ``seed``, one call per step, so
+    another framework can be trained on the very same batches.
+    """
+    import torch
+
+    n = check_int("n", n, minimum=1)
+    steps = check_int("steps", steps, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    return torch.stack(
+        [torch.randint(0, n, (batch_size,), generator=generator) for _ in range(steps)]
+    )
+
+
 def train_on_windows(
     model: Any,
     x: Any,
@@ -40,12 +57,11 @@ def train_on_windows(
     steps = check_int("steps", steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     lr = check_positive("lr", lr)
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+    batches = batch_indices(len(x), steps=steps, batch_size=batch_size, seed=seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     losses, accuracy = [], []
     model.train()
-    for _ in range(steps):
-        batch = torch.randint(0, len(x), (batch_size,), generator=generator)
+    for batch in batches:
         logits = model(x[batch])
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
         optimizer.zero_grad()

@@ -4,6 +4,7 @@
 character embedding and a linear output. It lives apart from
 :mod:`dlguide.architectures.sequences` because defining a ``torch.nn.Module``
 needs torch at import time, and the rest of the chapter's code does not.
+:func:`keras_char_lstm` builds the LSTM model in Keras (imported when called).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import torch
 from dlguide._checks import check_int, check_str
 from dlguide.architectures.sequences import CELLS
 
-__all__ = ["CharModel"]
+__all__ = ["CharModel", "keras_char_lstm"]
 
 
 class CharModel(torch.nn.Module):
@@ -53,3 +54,30 @@ class CharModel(torch.nn.Module):
     def forward(self, ids: Any) -> Any:
         """Return next-character scores (logits), shape ``(batch, time, vocab_size)``."""
         return self.output(self.recurrent(self.embed(ids))[0])
+
+
+def keras_char_lstm(vocab_size: int, *, hidden: int = 128, embed: int = 32) -> Any:
+    """Return :class:`CharModel`'s LSTM model in Keras (uncompiled), outputting logits.
+
+    ``Embedding``, ``LSTM`` (all time steps) and ``Dense``, of the same sizes as
+    ``CharModel(vocab_size, "lstm", hidden=hidden, embed=embed)``. Keras' LSTM has one
+    bias per gate where PyTorch's has two (``bias_ih`` and ``bias_hh``, only ever added
+    together), so it has ``4 * hidden`` parameters fewer for the same function.
+
+    Examples
+    --------
+    >>> model = keras_char_lstm(10, hidden=8, embed=4)
+    >>> model.count_params(), model.output_shape
+    (546, (None, None, 10))
+    """
+    import keras
+
+    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    hidden = check_int("hidden", hidden, minimum=1)
+    embed = check_int("embed", embed, minimum=1)
+    return keras.Sequential([
+        keras.Input(shape=(None,), dtype="int32"),
+        keras.layers.Embedding(vocab_size, embed),
+        keras.layers.LSTM(hidden, return_sequences=True),
+        keras.layers.Dense(vocab_size),
+    ])  # fmt: skip

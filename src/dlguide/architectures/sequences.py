@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._batches import check_windows, train_on_windows
+from dlguide._batches import batch_indices, check_windows, train_on_windows
 from dlguide._checks import (
     check_array,
     check_int,
@@ -29,6 +29,7 @@ from dlguide.book.seeding import resolve_seed
 
 __all__ = [
     "CELLS",
+    "batch_order",
     "encode",
     "generate",
     "gradient_by_time",
@@ -143,6 +144,25 @@ def next_char_loss(model: Any, x: Any, y: Any) -> float:
         logits = model(x)
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten())
     return float(loss) / float(np.log(2))
+
+
+def batch_order(n: int, *, steps: int = 300, batch_size: int = 32,
+                seed: int | None = None) -> Any:  # fmt: skip
+    """Return the window indices :func:`train_language_model` trains on, in order.
+
+    A flat tensor of ``steps * batch_size`` indices into the ``n`` windows: step ``i``
+    uses ``order[i * batch_size : (i + 1) * batch_size]``. With the same ``seed`` it is
+    exactly the sequence of batches :func:`train_language_model` draws, so a model in
+    another framework (Keras' ``fit`` with ``shuffle=False``) can see the same batches.
+
+    Examples
+    --------
+    >>> order = batch_order(100, steps=3, batch_size=4, seed=0)
+    >>> tuple(order.shape), bool((order >= 0).all() and (order < 100).all())
+    ((12,), True)
+    """
+    seed = resolve_seed(seed)
+    return batch_indices(n, steps=steps, batch_size=batch_size, seed=seed).flatten()
 
 
 def train_language_model(
