@@ -5,7 +5,11 @@ Three kinds of claim cannot fail, whatever the chapter computes, and this test f
 by reading the code cells with :mod:`ast` (:func:`chapters.claim_calls`):
 
 1. **constant**: the value (for ``claim_order``, both values) is built from literals and
-   names the chapter assigns only literals to; it depends on nothing that was executed.
+   names that every binding in the chapter builds from literals in turn (through
+   arithmetic, indexing, comprehensions, ``for`` loops over them and pure built-ins such
+   as ``len`` and ``max``); it depends on nothing that was executed. A name that is
+   changed in place (``x[k] = ...``, ``x.append(...)``), a function's argument, and the
+   variable of a loop that can ``break`` count as executed.
 2. **zero bound**: a duration, or a ratio of durations (the name or the value expression
    says seconds, time, duration, elapsed, speedup), bounded below by zero (``above=0`` /
    ``at_least=0``), which every time satisfies; or a count (the name starts with ``n-`` or
@@ -30,42 +34,101 @@ _COUNT = re.compile(r"^n[-_]|count|number|^num", re.IGNORECASE)
 HUGE = 1e6
 
 
-def _constant_names(calls_page) -> set[str]:
-    """Names that every assignment in the page's code cells gives a constant value."""
-    assigned: dict[str, bool] = {}
+# Calls that compute nothing new from constant arguments (a constant in, a constant out).
+_PURE = {"len", "min", "max", "sum", "abs", "round", "range", "sorted", "list", "tuple",
+         "int", "float", "str", "reversed", "enumerate", "zip"}  # fmt: skip
+
+
+def _bindings(calls_page) -> list[tuple[str, ast.AST | None, list[ast.comprehension]]]:
+    """Every binding of a name in the page's code cells: ``(name, value, generators)``.
+
+    ``value`` is the expression the name takes its value from (an iterable for a ``for``
+    loop or a comprehension, marked by a one-element ``generators``), or None where the
+    value comes from outside the code (a function's argument, an import, a ``with``).
+    """
+    found: list[tuple[str, ast.AST | None, list[ast.comprehension]]] = []
+
+    def changes(node: ast.AST) -> None:
+        base = _base(node)
+        if isinstance(base, ast.Name):
+            found.append((base.id, None, []))
+
+    def bind(target: ast.AST, value: ast.AST | None, generators=()) -> None:
+        for name in ast.walk(target):
+            if isinstance(name, ast.Name):
+                found.append((name.id, value, list(generators)))
+
     for _, source in calls_page.code_cells:
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
         for node in ast.walk(tree):
-            targets: list[ast.expr] = []
-            value = None
+            if isinstance(node, ast.Subscript | ast.Attribute) and not isinstance(
+                node.ctx, ast.Load
+            ):
+                changes(node)  # x[k] = ..., x.a = ..., del x[k]: x changes
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                changes(node.func)  # x.append(...), x.update(...): x may change
             if isinstance(node, ast.Assign):
-                targets, value = node.targets, node.value
-            elif isinstance(node, ast.AnnAssign | ast.AugAssign):
-                targets, value = [node.target], node.value
+                for target in node.targets:
+                    bind(target, node.value)
+            elif isinstance(node, ast.AnnAssign):
+                bind(node.target, node.value)
+            elif isinstance(node, ast.AugAssign):
+                bind(node.target, ast.BinOp(node.target, node.op, node.value))
+            elif isinstance(node, ast.NamedExpr):
+                bind(node.target, node.value)
+            elif isinstance(node, ast.For) and any(
+                isinstance(n, ast.Break) for n in ast.walk(node)
+            ):
+                bind(node.target, None)  # where the loop stops depends on what it computes
             elif isinstance(node, ast.For | ast.comprehension):
-                targets, value = [node.target], None
+                bind(node.target, node.iter, [node])  # iterating: constant if the iterable is
             elif isinstance(node, ast.With):
-                targets = [i.optional_vars for i in node.items if i.optional_vars]
-            elif isinstance(node, ast.FunctionDef | ast.Import | ast.ImportFrom):
-                names = (
-                    [node.name]
-                    if isinstance(node, ast.FunctionDef)
-                    else [(a.asname or a.name).split(".")[0] for a in node.names]
-                )
-                for name in names:
-                    assigned[name] = False
-            for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        ok = value is not None and _is_constant(value, set())
-                        assigned[name.id] = assigned.get(name.id, True) and ok
-    return {name for name, constant in assigned.items() if constant}
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        bind(item.optional_vars, None)
+            elif isinstance(node, ast.FunctionDef | ast.Lambda):
+                if isinstance(node, ast.FunctionDef):
+                    found.append((node.name, None, []))
+                for arg in ast.walk(node.args):
+                    if isinstance(arg, ast.arg):
+                        found.append((arg.arg, None, []))
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    found.append(((alias.asname or alias.name).split(".")[0], None, []))
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                found.append((node.name, None, []))
+    return found
 
 
-def _is_constant(node: ast.expr, constants: set[str]) -> bool:
+def _base(node: ast.AST) -> ast.AST:
+    """The expression at the root of ``x[k].a[j]`` (the name ``x``)."""
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        node = node.value
+    return node
+
+
+def _constant_names(calls_page) -> set[str]:
+    """Names that every binding in the page's code cells gives a constant value.
+
+    A fixed point: a name is constant while every one of its bindings is built from
+    literals and constant names (through arithmetic, indexing, comprehensions and the
+    pure built-ins of ``_PURE``), or iterates over such a value.
+    """
+    bindings = _bindings(calls_page)
+    constants = {name for name, _, _ in bindings}
+    while True:
+        bad = {name for name, value, _ in bindings
+               if value is None or not _is_constant(value, constants)}  # fmt: skip
+        if not bad & constants:
+            return constants
+        constants -= bad
+
+
+def _is_constant(node: ast.AST, constants: set[str]) -> bool:
+    """Whether ``node`` is built only from literals and the names in ``constants``."""
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.Name):
@@ -74,8 +137,39 @@ def _is_constant(node: ast.expr, constants: set[str]) -> bool:
         return _is_constant(node.operand, constants)
     if isinstance(node, ast.BinOp):
         return _is_constant(node.left, constants) and _is_constant(node.right, constants)
-    if isinstance(node, ast.Tuple | ast.List):
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return all(_is_constant(e, constants) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _is_constant(k, constants) for k in node.keys) and all(
+            _is_constant(v, constants) for v in node.values
+        )
+    if isinstance(node, ast.Subscript):
+        return _is_constant(node.value, constants) and _is_constant(node.slice, constants)
+    if isinstance(node, ast.Slice):
+        parts = (node.lower, node.upper, node.step)
+        return all(p is None or _is_constant(p, constants) for p in parts)
+    if isinstance(node, ast.IfExp):
+        return all(_is_constant(n, constants) for n in (node.test, node.body, node.orelse))
+    if isinstance(node, ast.Compare):
+        return all(_is_constant(n, constants) for n in [node.left, *node.comparators])
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+        # the comprehension's own variables are bound (and judged) by their iterables
+        inner = set(constants)
+        for gen in node.generators:
+            if not _is_constant(gen.iter, inner) or not all(
+                _is_constant(cond, inner) for cond in gen.ifs
+            ):
+                return False
+            inner |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+        elements = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        return all(_is_constant(e, inner) for e in elements)
+    if isinstance(node, ast.Call):
+        return (
+            isinstance(node.func, ast.Name)
+            and node.func.id in _PURE
+            and all(_is_constant(a, constants) for a in node.args)
+            and not node.keywords
+        )
     return False
 
 
@@ -194,6 +288,11 @@ class TestDetector:
             ("claim('half', 1 / 2, at_least=0.4)", "constant"),
             ("k = 10\nclaim('steps', k * 3, at_least=20)", "constant"),
             ("claim_order('a-b', ('a', 0.9), ('b', 0.8))", "constant"),
+            ("per = [10, 40]\nsizes = [n * 10 for n in per]\nclaim('big', sizes[-1], below=500)",
+             "constant"),
+            ("k = 3\nm = k * 2\nclaim('m', max(m, 1), at_least=5)", "constant"),
+            ("for n in [1, 2]:\n    claim(f'n{n}', n * 2, at_least=1)", "constant"),
+            ("d = {'a': 1}\nclaim('a', d['a'], near=1, tol=0)", "constant"),
             ("claim('epoch-seconds', t, fmt='.1f', above=0)", "zero bound"),
             ("claim('speedup', one.seconds / two.seconds, above=0, below=50)", "zero bound"),
             ("claim('elapsed', run.time, at_least=0, below=300)", "zero bound"),
@@ -222,6 +321,11 @@ class TestDetector:
             "claim('a', acc, at_least=0.8)\nclaim('b', other, at_least=0.9)",
             "claim_order('x', ('a', a), ('b', b))\nclaim_order('y', ('b', b), ('a', a))",
             "for k in keys:\n    claim(f'acc-{k}', acc[k], at_least=0.8)",
+            "d = {}\nd['a'] = run()\nclaim('a', d['a'], at_least=0.5)",
+            "xs = [1]\nxs.append(run())\nclaim('last', xs[-1], at_least=0.5)",
+            "for n in range(10):\n    if run(n):\n        break\nclaim('tries', n + 1, at_most=9)",
+            "def f(n):\n    claim('n', n * 2, at_least=3)\nn = 1",
+            "sizes = [1, 2]\nclaim('n', len(data[sizes[0]]), at_least=3)",
         ],
     )
     def test_accepts_claims_that_can_fail(self, source):
