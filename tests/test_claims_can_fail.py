@@ -17,7 +17,8 @@ by reading the code cells with :mod:`ast` (:func:`chapters.claim_calls`):
    bound of a million or more).
 3. **implied**: another claim of the same chapter on the same value expression has bounds
    at least as tight (its interval lies inside this one), so this one can only fail when
-   that one fails too.
+   that one fails too; ``claim_order(name, (h, a), (l, b))`` bounds ``a - b``, so it
+   and a ``claim`` on ``a - b`` are compared as well.
 """
 
 from __future__ import annotations
@@ -220,6 +221,9 @@ def _inside(inner, outer) -> bool:
 
 
 def _expression(call: ClaimCall) -> str:
+    """The value a claim bounds; ``claim_order(h, l)`` bounds ``h - l``, like a claim on it."""
+    if call.kind == "claim_order" and len(call.values) == 2:
+        return ast.dump(ast.BinOp(call.values[0], ast.Sub(), call.values[1]))
     return " | ".join(ast.dump(v) for v in call.values)
 
 
@@ -252,7 +256,7 @@ def vacuous_claims(text: str) -> list[tuple[int, str, str]]:
         if mine is None:
             continue
         for other in calls:
-            if other is call or other.kind != call.kind or _expression(other) != _expression(call):
+            if other is call or _expression(other) != _expression(call):
                 continue
             theirs = _interval(other)
             if theirs is None or not _inside(theirs, mine):
@@ -303,6 +307,9 @@ class TestDetector:
             ("claim_order('x', ('a', a), ('b', b), margin=0.1)\n"
              "claim_order('y', ('a', a), ('b', b))", "implied"),
             ("claim('a', v, at_least=0.5)\nclaim('b', v, at_least=0.5)", "implied"),
+            ("claim_order('x', ('a', a), ('b', b), margin=0.02)\nclaim('d', a - b, above=0)",
+             "implied"),
+            ("claim('d', a - b, above=0.05)\nclaim_order('x', ('a', a), ('b', b))", "implied"),
         ],
     )  # fmt: skip
     def test_finds_claims_that_cannot_fail(self, source, kind):
