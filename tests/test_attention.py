@@ -109,3 +109,62 @@ def test_importing_attention_does_not_import_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning"
+)
+def test_keras_sequence_tagger_is_sequence_taggers_transformer():
+    import keras
+
+    from dlguide.architectures.transformer import keras_sequence_tagger
+
+    dim, heads, vocab, length = 8, 4, 5, 6  # SequenceTagger's blocks have 4 heads
+    torch.manual_seed(0)
+    model = SequenceTagger(vocab, length, "transformer", dim=dim, layers=2)
+    keras_model = keras_sequence_tagger(vocab, length, dim=dim, layers=2, heads=heads)
+    assert keras_model.count_params() == sum(p.numel() for p in model.parameters())
+    # copy PyTorch's weights into Keras: Dense kernels are (inputs, outputs), the transpose
+    # of Linear's weights; MultiHeadAttention keeps the heads as an axis of its kernels
+    t = lambda w: w.detach().numpy().T  # noqa: E731
+    per_head = dim // heads
+    layers = [layer for layer in keras_model.layers if layer.weights]
+    embedding, *blocks, output = layers
+    embedding.set_weights([model.embed.weight.detach().numpy()])
+    for i, block in enumerate(model.blocks):
+        attend, norm1, wide, narrow, norm2 = blocks[5 * i : 5 * i + 5]
+        q, k, v = block.attend.in_proj_weight.chunk(3)
+        qb, kb, vb = block.attend.in_proj_bias.chunk(3)
+        out = block.attend.out_proj
+        attend.set_weights([
+            t(q).reshape(dim, heads, per_head), qb.detach().numpy().reshape(heads, per_head),
+            t(k).reshape(dim, heads, per_head), kb.detach().numpy().reshape(heads, per_head),
+            t(v).reshape(dim, heads, per_head), vb.detach().numpy().reshape(heads, per_head),
+            t(out.weight).reshape(heads, per_head, dim), out.bias.detach().numpy(),
+        ])  # fmt: skip
+        for keras_norm, norm in ((norm1, block.norm1), (norm2, block.norm2)):
+            keras_norm.set_weights([norm.weight.detach().numpy(), norm.bias.detach().numpy()])
+        for dense, linear in ((wide, block.feed_forward[0]), (narrow, block.feed_forward[2])):
+            dense.set_weights([t(linear.weight), linear.bias.detach().numpy()])
+    output.set_weights([t(model.output.weight), model.output.bias.detach().numpy()])
+    ids = torch.from_numpy(np.random.default_rng(0).integers(0, vocab, (3, length)))
+    with torch.no_grad():
+        ours = model.eval()(ids).numpy()
+    theirs = keras.ops.convert_to_numpy(keras_model(ids.numpy()))
+    np.testing.assert_allclose(theirs, ours, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"vocab_size": 1, "length": 4}, ValueError, "vocab_size"),
+        ({"vocab_size": 5, "length": 0}, ValueError, "length"),
+        ({"vocab_size": 5, "length": 4, "dim": 10, "heads": 3}, ValueError, "divisible"),
+        ({"vocab_size": 5, "length": 4, "layers": 1.5}, TypeError, "layers"),
+    ],
+)
+def test_keras_sequence_tagger_rejects_bad_sizes(kwargs, error, message):
+    from dlguide.architectures.transformer import keras_sequence_tagger
+
+    with pytest.raises(error, match=message):
+        keras_sequence_tagger(**kwargs)

@@ -152,8 +152,10 @@ def batch_order(n: int, *, steps: int = 300, batch_size: int = 32,
 
     A flat tensor of ``steps * batch_size`` indices into the ``n`` windows: step ``i``
     uses ``order[i * batch_size : (i + 1) * batch_size]``. With the same ``seed`` it is
-    exactly the sequence of batches :func:`train_language_model` draws, so a model in
-    another framework (Keras' ``fit`` with ``shuffle=False``) can see the same batches.
+    exactly the sequence of batches :func:`train_language_model` (and
+    :func:`dlguide.architectures.attention.train_tagger`, which draws them the same
+    way) trains on, so a model in another framework (Keras' ``fit`` with
+    ``shuffle=False``) can see the same batches.
 
     Examples
     --------

@@ -5,6 +5,8 @@ each with a residual connection and layer normalisation; :class:`SequenceTagger`
 stacks such blocks (or a bidirectional LSTM, for comparison) to predict one
 token per input token. They live apart from :mod:`dlguide.architectures.attention`
 because defining a ``torch.nn.Module`` needs torch at import time.
+:func:`keras_sequence_tagger` builds the Transformer tagger in Keras (imported when
+called).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import torch
 from dlguide._checks import check_int
 from dlguide.architectures.attention import positional_encoding
 
-__all__ = ["EncoderBlock", "SequenceTagger"]
+__all__ = ["EncoderBlock", "SequenceTagger", "keras_sequence_tagger"]
 
 
 class EncoderBlock(torch.nn.Module):
@@ -105,3 +107,42 @@ class SequenceTagger(torch.nn.Module):
         for block in self.blocks:
             h = block(h)
         return self.output(h)
+
+
+def keras_sequence_tagger(vocab_size: int, length: int, *, dim: int = 64, layers: int = 2,
+                          heads: int = 4) -> Any:  # fmt: skip
+    """Return :class:`SequenceTagger`'s Transformer in Keras (uncompiled), outputting logits.
+
+    The same layers as ``SequenceTagger(vocab_size, length, "transformer", dim=dim,
+    layers=layers)``: an embedding plus the fixed positional encodings, then ``layers``
+    encoder blocks (``MultiHeadAttention`` with ``heads`` heads of ``dim // heads``
+    dimensions each, a residual addition and a layer norm; a feed-forward network
+    ``dim -> 4 * dim -> dim`` with ReLU, a residual addition and a layer norm), then a
+    dense output. The layer norms use PyTorch's epsilon (``1e-5``; Keras' default is
+    ``1e-3``), so the two compute the same function from the same weights, and they
+    have the same number of parameters.
+
+    Examples
+    --------
+    >>> model = keras_sequence_tagger(10, 8, dim=16, layers=1)
+    >>> model.count_params(), model.output_shape
+    (3610, (None, 8, 10))
+    """
+    import keras
+
+    vocab_size = check_int("vocab_size", vocab_size, minimum=2)
+    length = check_int("length", length, minimum=1)
+    dim = check_int("dim", dim, minimum=1)
+    layers = check_int("layers", layers, minimum=1)
+    heads = check_int("heads", heads, minimum=1)
+    if dim % heads:
+        raise ValueError(f"dim ({dim}) must be divisible by heads ({heads})")
+    ids = keras.Input(shape=(length,), dtype="int32")
+    h = keras.layers.Embedding(vocab_size, dim)(ids)
+    h = h + positional_encoding(length, dim).astype("float32")
+    for _ in range(layers):
+        attended = keras.layers.MultiHeadAttention(heads, key_dim=dim // heads)(h, h)
+        h = keras.layers.LayerNormalization(epsilon=1e-5)(h + attended)
+        widened = keras.layers.Dense(4 * dim, activation="relu")(h)
+        h = keras.layers.LayerNormalization(epsilon=1e-5)(h + keras.layers.Dense(dim)(widened))
+    return keras.Model(ids, keras.layers.Dense(vocab_size)(h))

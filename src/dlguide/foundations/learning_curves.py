@@ -5,9 +5,10 @@ Whether deep learning is the right tool depends on the data: what kind it is
 *learning curve* shows both at once: train each model on growing, stratified
 subsets of the same training data and score it on the same test set.
 
-The neural networks here are trained for a fixed number of Adam steps whatever
-the subset size, so a small subset is seen many times and a large one about once
-or twice; this keeps the comparison about data, not about training time.
+:func:`train_steps` trains a network with Adam on random mini-batches, either for a
+fixed number of steps or, given a validation set, for as long as validation accuracy
+keeps improving (the weights of its best scoring are kept). The chapter trains every
+model of a comparison by the same rule.
 """
 
 from __future__ import annotations
