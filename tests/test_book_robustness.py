@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 
+from dlguide.book.deps import source_hash
 from dlguide.book.robustness import code_hash, robustness_markdown
 
 PAGE = """---
@@ -36,7 +36,7 @@ def _setup(tmp_path):
         "chapters": {
             "part/01-a": {
                 "code_sha256": code_hash(page),
-                "modules": {"mod.py": hashlib.sha256(b"A = 1\n").hexdigest()},
+                "modules": {"mod.py": source_hash(package / "mod.py")},
                 "errors": {"0": None, "1": None, "2": None},
                 "claims": {
                     "acc": {
@@ -78,6 +78,8 @@ def test_says_what_changed_since_the_record(tmp_path):
         record, docs, package
     )
     page.write_text(PAGE)
+    (package / "mod.py").write_text('"""A docstring, new."""\n\nA = 1  # and a comment\n')
+    assert "Changed since" not in robustness_markdown(record, docs, package)  # same code
     (package / "mod.py").write_text("A = 2\n")
     assert "*Changed since this record:* the modules `mod.py`." in robustness_markdown(
         record, docs, package

@@ -307,8 +307,16 @@ def test_an_edit_reexecutes_only_the_chapters_that_imported_it(tmp_path):
     assert result.returncode == 0, result.output
     assert runs() == ["one", "one", "two", "two"]
 
+    # Only the docstring and a comment of a module "one" imports: nothing (the code is
+    # the same), and the page still shows what the code computes.
+    (src / "fakepkg" / "one.py").write_text('"""The first module."""\n\nVALUE = 11  # eleven\n')
+    result = _build(src, jobs=2)
+    assert result.returncode == 0, result.output
+    assert runs() == ["one", "one", "two", "two"]
+    assert "value 11" in (html / "one.html").read_text()
+
     # The package's __init__, which every chapter imports: all of them.
-    (src / "fakepkg" / "__init__.py").write_text("# edited\n")
+    (src / "fakepkg" / "__init__.py").write_text("EDITED = True\n")
     result = _build(src, jobs=2)
     assert result.returncode == 0, result.output
     assert runs() == ["one", "one", "one", "two", "two", "two"]

@@ -5,8 +5,9 @@ adds to it) is made of
 
 - the versions of every installed package, and the package's data files (the figure
   style, for one), which every chapter may read; and
-- the source of the ``dlguide`` modules that the chapter imported, directly or not,
-  the last time it executed.
+- the code of the ``dlguide`` modules that the chapter imported, directly or not,
+  the last time it executed (:func:`source_hash`: their syntax tree, so an edit of a
+  docstring, a comment or the layout does not count; an edit of what runs does).
 
 At the end of each execution the chapter's kernel calls :func:`record_imports`,
 which writes the imported modules and a hash of each one's source into a small JSON
@@ -48,10 +49,12 @@ __all__ = [
     "note_file",
     "record_imports",
     "record_path",
+    "source_hash",
 ]
 
 #: Bumped when the record's format changes; an old record is then ignored.
-RECORD_VERSION = 1
+#: 2: modules are hashed by :func:`source_hash` (their code), not by their bytes.
+RECORD_VERSION = 2
 
 
 #: Files outside the package that the running chapter read (see :func:`note_file`).
@@ -81,6 +84,46 @@ def note_file(path: str | os.PathLike[str]) -> None:
     if not os.fspath(path):
         raise ValueError("path must not be empty")
     _files_read.add(str(Path(path).resolve()))
+
+
+def source_hash(path: str | os.PathLike[str]) -> str:
+    """Return a SHA-256 of the code in the Python file at ``path``, not of its text.
+
+    The hash is over the file's syntax tree with every docstring (of the module, its
+    classes and functions) removed, so editing a docstring or a comment, or
+    re-wrapping lines, leaves it unchanged, and any edit of the code changes it. A
+    file that does not parse is hashed by its bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> module = Path(tempfile.mkdtemp()) / "m.py"
+    >>> _ = module.write_text("def f(x):\\n    'Double x.'\\n    return 2 * x\\n")
+    >>> before = source_hash(module)
+    >>> _ = module.write_text("def f(x):\\n    'Return twice x.'  # a comment\\n    return 2 * x\\n")
+    >>> source_hash(module) == before
+    True
+    >>> _ = module.write_text("def f(x):\\n    'Return twice x.'\\n    return 3 * x\\n")
+    >>> source_hash(module) == before
+    False
+    """
+    import ast
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a path, got {describe(path)}")
+    data = Path(path).read_bytes()
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return _sha256(data)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    node.body = body[1:] or [ast.Pass()]
+    return _sha256(ast.dump(tree).encode())
 
 
 def _file_hash(path: str) -> str:
@@ -245,7 +288,7 @@ def record_imports(
                 relative = path.relative_to(root).as_posix()
             except ValueError:
                 continue  # a module loaded from elsewhere under the same name
-            hashes[relative] = _sha256(path.read_bytes())
+            hashes[relative] = source_hash(path)
     record = {
         "version": RECORD_VERSION,
         "doc": doc,
@@ -312,7 +355,7 @@ def chapter_key(
     current = {}
     for relative in files:
         path = root / relative
-        current[relative] = _sha256(path.read_bytes()) if path.is_file() else "missing"
+        current[relative] = source_hash(path) if path.is_file() else "missing"
     read_before = {} if record is None else record.get("files") or {}
     read_now = {path: _file_hash(path) for path in read_before}
     if (

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dlguide._checks import check_real, check_str, describe
+from dlguide.book.deps import source_hash
 
 __all__ = [
     "RecordedResults",
@@ -70,7 +71,9 @@ def code_hash(chapter: str | os.PathLike[str]) -> str:
 def _module_hashes(
     modules: Mapping[str, str], package_root: str | os.PathLike[str]
 ) -> dict[str, str]:
-    """Return the current SHA-256 of each module in ``modules`` (paths under ``package_root``).
+    """Return the current :func:`~dlguide.book.deps.source_hash` of each module in ``modules``.
+
+    ``modules`` are paths under ``package_root``.
 
     A module that no longer exists maps to ``"missing"``.
 
@@ -91,9 +94,7 @@ def _module_hashes(
     for relative in modules:
         check_str("modules' keys", relative)
         path = root / relative
-        current[relative] = (
-            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
-        )
+        current[relative] = source_hash(path) if path.is_file() else "missing"
     return current
 
 
