@@ -47,8 +47,9 @@ def test_source_hash_sees_code_not_docstrings_or_comments(tmp_path):
 
     base = hashed('"""Module."""\n\nclass A:\n    """A."""\n\n    def f(self):\n        return 1\n')
     # docstrings of the module, a class and a method, comments and layout: the same code
-    assert base == hashed('"""Other."""\nclass A:\n    "B."\n    def f(self):  # one\n\n'
-                          "        return (1)\n")
+    assert base == hashed(
+        '"""Other."""\nclass A:\n    "B."\n    def f(self):  # one\n\n        return (1)\n'
+    )
     assert base == hashed("class A:\n    def f(self):\n        return 1\n")
     # what runs: a value, a name, a string that is not a docstring
     assert base != hashed("class A:\n    def f(self):\n        return 2\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from dlguide.book.deps import source_hash
 from dlguide.book.robustness import code_hash, robustness_markdown
 

@@ -53,7 +53,8 @@ __all__ = [
 ]
 
 #: Bumped when the record's format changes; an old record is then ignored.
-#: 2: modules are hashed by :func:`source_hash` (their code), not by their bytes.
+#: 2: modules are hashed by :func:`~dlguide.book.deps.source_hash` (their code), not by
+#: their bytes.
 RECORD_VERSION = 2
 
 
@@ -101,7 +102,7 @@ def source_hash(path: str | os.PathLike[str]) -> str:
     >>> module = Path(tempfile.mkdtemp()) / "m.py"
     >>> _ = module.write_text("def f(x):\\n    'Double x.'\\n    return 2 * x\\n")
     >>> before = source_hash(module)
-    >>> _ = module.write_text("def f(x):\\n    'Return twice x.'  # a comment\\n    return 2 * x\\n")
+    >>> _ = module.write_text("def f(x):\\n    'Twice x.'  # a comment\\n    return 2 * x\\n")
     >>> source_hash(module) == before
     True
     >>> _ = module.write_text("def f(x):\\n    'Return twice x.'\\n    return 3 * x\\n")
@@ -120,7 +121,7 @@ def source_hash(path: str | os.PathLike[str]) -> str:
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):  # noqa: SIM102
                 if isinstance(body[0].value.value, str):
                     node.body = body[1:] or [ast.Pass()]
     return _sha256(ast.dump(tree).encode())

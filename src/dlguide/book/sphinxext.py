@@ -43,7 +43,13 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from dlguide._checks import describe
-from dlguide.book.deps import chapter_key, environment_hash, installed_versions, record_path
+from dlguide.book.deps import (
+    chapter_key,
+    environment_hash,
+    installed_versions,
+    record_path,
+    source_hash,
+)
 from dlguide.book.execute import Chapter, Outcome, execution_order, job_count, run_parallel
 from dlguide.book.modelcache import default_model_cache_dir
 
@@ -193,7 +199,7 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
         ).hexdigest()
         # The sources as the keys see them; records are pinned to these (see _pin_record).
         app._dlguide_snapshot = {
-            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            p.relative_to(root).as_posix(): source_hash(p)
             for p in sorted(root.rglob("*.py"))
             if "__pycache__" not in p.parts
         }
