@@ -435,6 +435,10 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "size": lambda: 2,
     },
     "dlguide.architectures.char_model.keras_char_lstm": {"vocab_size": lambda: 5},
+    "dlguide.architectures.transformer.keras_sequence_tagger": {
+        "vocab_size": lambda: 5,
+        "length": lambda: 4,
+    },
     "dlguide.architectures.sequences.batch_order": {"n": lambda: 20},
     "dlguide.architectures.sequences.encode": {"text": lambda: "abba"},
     "dlguide.architectures.sequences.generate": {
@@ -712,6 +716,7 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "record": lambda: _robustness_record(),
     },
     "dlguide.book.deps.note_file": {"path": lambda: tempfile.mkdtemp()},
+    "dlguide.book.deps.source_hash": {"path": lambda: dlguide.__file__},
     "dlguide.book.deps.environment_hash": {"package_root": lambda: Path(dlguide.__file__).parent},
     "dlguide.book.deps.record_imports": {
         "doc": lambda: "demo/01-x",

@@ -113,6 +113,10 @@ def source_hash(path: str | os.PathLike[str]) -> str:
 
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a path, got {describe(path)}")
+    if not os.fspath(path):
+        raise ValueError("path must not be empty")
+    if not Path(path).is_file():
+        raise ValueError(f"path must be an existing file, got {os.fspath(path)!r}")
     data = Path(path).read_bytes()
     try:
         tree = ast.parse(data)
