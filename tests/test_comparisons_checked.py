@@ -7,6 +7,10 @@ page produced with ``claim_order(...)``, or with a ``claim(...)`` on a differenc
 name of the claim or of its value says gap, gain, diff, lead, delta or margin: see
 :func:`chapters.is_difference`), so that the build fails when the sentence becomes false.
 
+The check is per sentence: a comparative sentence is covered when it, or the sentence just
+before or after it in the same paragraph, glues such a key. Gluing one checked comparison
+does not excuse every other comparison in a long paragraph.
+
 A paragraph whose comparative wording is not about a result (a general fact, a hypothetical
 in an exercise) says so with an HTML comment in the paragraph, or on the line just before
 it, that gives the reason: ``<!-- not-a-result: the reason -->``. A marker without a reason
@@ -22,7 +26,16 @@ import re
 from pathlib import Path
 
 import pytest
-from chapters import PAGES, Block, Page, checked_comparison_keys, page_id, read, read_page
+from chapters import (
+    PAGES,
+    Block,
+    Page,
+    checked_comparison_keys,
+    glue_key,
+    page_id,
+    read,
+    read_page,
+)
 
 COMPARATIVE = re.compile(
     r"\b(?:"
@@ -46,14 +59,16 @@ def _has_marker(comments: list[str]) -> bool:
     return any((m := MARKER.search(c)) and m.group("reason").strip() for c in comments)
 
 
-def _sentences(block: Block) -> list[tuple[int, str]]:
-    """``(line, sentence)`` pairs of a block; the line is where the sentence starts."""
-    text, starts = "", []
+def _sentences(block: Block) -> list[tuple[int, str, list[str]]]:
+    """``(line, sentence, glue keys)`` of a block; the line is where the sentence starts."""
+    text, starts, glues = "", [], []
     for part in block.parts:
         if part.kind == "text":
             piece = part.content
         elif part.kind == "role":
             piece = f"{{{part.role}}}`{part.content}`"
+            if part.role is not None and part.role.split(":")[0] == "glue":
+                glues.append((len(text), glue_key(part.content)))
         elif part.kind in ("code", "math"):
             piece = "`code`" if part.kind == "code" else "$math$"
         else:
@@ -66,7 +81,8 @@ def _sentences(block: Block) -> list[tuple[int, str]]:
         if sentence:
             offset = begin + len(text[begin:end]) - len(text[begin:end].lstrip())
             line = max((ln for pos, ln in starts if pos <= offset), default=block.line)
-            out.append((line, sentence))
+            keys = [key for pos, key in glues if begin <= pos < end]
+            out.append((line, sentence, keys))
         begin = end
     return out
 
@@ -100,9 +116,11 @@ def unchecked_comparisons(page: Page, path: Path | None = None) -> list[tuple[in
             continue
         if block.line in marked_lines or _has_marker(block.comments()):
             continue
-        if any(_checked(key, checks, path) for key in block.glue_keys()):
-            continue
-        for line, sentence in _sentences(block):
+        sentences = _sentences(block)
+        checked = [any(_checked(key, checks, path) for key in keys) for _, _, keys in sentences]
+        for i, (line, sentence, _keys) in enumerate(sentences):
+            if any(checked[max(i - 1, 0) : i + 2]):
+                continue  # it, or a neighbour, glues a checked comparison
             prose = re.sub(r"\{[^}]+\}`[^`]*`|`code`|\$math\$", " ", sentence)
             match = COMPARATIVE.search(prose)
             if match and _HOW_IT_WORKS.search(prose) and match.group(0).lower() == "works":
@@ -198,6 +216,15 @@ class TestDetector:
         assert unchecked_comparisons(read(checked), page) == []
         assert unchecked_comparisons(read(unchecked), page)
         assert unchecked_comparisons(read(checked))  # without the page's path: unresolved
+
+    def test_a_checked_comparison_covers_its_neighbours_only(self):
+        near = "The CNN is first. It beats the MLP by {glue}`cnn-lead`. So it wins.\n"
+        far = (
+            "The CNN beats the MLP by {glue}`cnn-lead`. A second sentence. A third one. "
+            "Then the tree trails the net.\n"
+        )
+        assert unchecked_comparisons(read(CELL + near)) == []
+        assert [w for _, w, _ in unchecked_comparisons(read(CELL + far))] == ["trails"]
 
     def test_a_marker_covers_only_its_own_paragraph(self):
         text = CELL + (
