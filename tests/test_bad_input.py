@@ -64,6 +64,24 @@ SKIP = {
 KNOWN: dict[str, str] = {}
 
 
+def _train_loop_example() -> dict[str, Callable[[], Any]]:
+    """One linear model shared by the loop's arguments, as a caller builds them."""
+    import torch
+
+    model = torch.nn.Linear(3, 2)
+    x, y = torch.randn(8, 3), torch.arange(8) % 2
+
+    def batch_loss(batch: Any) -> Any:
+        return torch.nn.functional.cross_entropy(model(x[batch]), y[batch])
+
+    return {
+        "model": lambda: model,
+        "rounds": lambda: [[torch.arange(4)], [torch.arange(4, 8)]],
+        "batch_loss": lambda: batch_loss,
+        "optimizer": lambda: torch.optim.SGD(model.parameters(), lr=0.1),
+    }
+
+
 def _bowl_loss() -> Any:
     from dlguide.foundations.optimizers import elongated_bowl
 
@@ -353,7 +371,7 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "labels": lambda: np.arange(20) % 2,
         "fractions": lambda: (0.5, 0.25, 0.25),
     },
-    "dlguide.foundations.workflow.fit_tracked": {
+    "dlguide.training.classifiers.fit_tracked": {
         "x_val": _tensor,
         "y_val": lambda: np.arange(8) % 2,
     },
@@ -610,14 +628,25 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "per_class": lambda: 1,
     },
     "dlguide.foundations.learning_curves.tabular_mlp": {"n_inputs": lambda: 4},
-    "dlguide.foundations.learning_curves.train_steps": {
+    "dlguide.training.classifiers.train_steps": {
         "model": lambda: _linear(3, 2),
         "x": lambda: _rng_tensor(8, 3),
         "steps": lambda: 2,
     },
-    "dlguide.foundations.learning_curves.torch_accuracy": {
+    "dlguide.training.classifiers.torch_accuracy": {
         "model": lambda: _linear(3, 2),
         "x": lambda: _rng_tensor(8, 3),
+    },
+    "dlguide.training.loop.train_loop": _train_loop_example(),
+    "dlguide.training.loop.shuffled_epochs": {
+        "n": lambda: 6,
+        "batch_size": lambda: 4,
+        "epochs": lambda: 2,
+    },
+    "dlguide.training.loop.random_batches": {
+        "n": lambda: 6,
+        "batch_size": lambda: 4,
+        "steps": lambda: 3,
     },
     "dlguide.foundations.learning_curves.learning_curve": {
         "models": lambda: {"size": lambda idx: float(len(idx))},

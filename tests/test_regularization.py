@@ -15,7 +15,7 @@ from dlguide.foundations.regularization import (
     weight_sparsity,
     weight_values,
 )
-from dlguide.foundations.workflow import fit_tracked
+from dlguide.training import fit_tracked
 
 # --- dropout ---------------------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._batches import train_on_windows
 from dlguide._checks import check_int, describe
 from dlguide.book.seeding import resolve_seed
+from dlguide.training._windows import train_on_windows
 
 __all__ = [
     "attention",

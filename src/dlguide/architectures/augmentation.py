@@ -8,7 +8,7 @@ trains: at prediction time they pass images through unchanged.
 The same three changes for PyTorch training loops: :func:`rotate_images`,
 :func:`augment_images` and :func:`augmenter` (random flips, rotations and
 transposes of a batch of image tensors, for the ``augment`` hook of
-:func:`~dlguide.foundations.workflow.fit_tracked`).
+:func:`~dlguide.training.fit_tracked`).
 """
 
 from __future__ import annotations
@@ -273,7 +273,7 @@ def augment_images(
 def augmenter(
     *, flip: bool = True, degrees: float = 0.0, transpose: bool = False
 ) -> Callable[[Any, Any], Any]:
-    """Return ``augment(batch, generator)`` for :func:`dlguide.foundations.workflow.fit_tracked`.
+    """Return ``augment(batch, generator)`` for :func:`dlguide.training.fit_tracked`.
 
     The settings are checked once, here; see :func:`augment_images` for their meaning.
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._batches import batch_indices, check_windows, train_on_windows
 from dlguide._checks import (
     check_array,
     check_int,
@@ -26,6 +25,7 @@ from dlguide._checks import (
     describe,
 )
 from dlguide.book.seeding import resolve_seed
+from dlguide.training._windows import batch_indices, check_windows, train_on_windows
 
 __all__ = [
     "CELLS",

@@ -123,7 +123,7 @@ def learning_curve(
     seed's draw of labelled examples (:func:`~dlguide.data.stratified_subset`), it
     trains once for each learning rate in ``lrs`` (Adam, batches of 16) with early
     stopping on ``(x_val, y_val)``
-    (:func:`~dlguide.foundations.workflow.fit_tracked`: at most ``max_epochs``
+    (:func:`~dlguide.training.fit_tracked`: at most ``max_epochs``
     passes, stopped after ``patience`` passes without a lower validation loss,
     and the weights of the best pass kept), and keeps the learning rate with the
     highest validation accuracy (ties: the lower validation loss). The other seeds
@@ -150,8 +150,7 @@ def learning_curve(
     """
     import torch
 
-    from dlguide.foundations.workflow import fit_tracked
-    from dlguide.training import predict_proba
+    from dlguide.training import fit_tracked, predict_proba
 
     check_tensor("x", x, ndim=4)
     labels = check_array("y", y, ndim=1, kind="integer")

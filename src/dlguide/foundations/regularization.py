@@ -9,7 +9,7 @@ the ones the chapter on overfitting measures against one baseline:
   layers whose rate is a parameter;
 - :func:`weight_values` and :func:`weight_sparsity`, to see what an L1 or L2
   penalty (the ``l1`` and ``weight_decay`` knobs of
-  :func:`dlguide.foundations.workflow.fit_tracked`) does to the weights;
+  :func:`dlguide.training.fit_tracked`) does to the weights;
 - the random flips, rotations and transposes the chapter trains with are in
   :mod:`dlguide.architectures.augmentation`, with the other image augmentations;
   the results table is :func:`dlguide.tables.results_table`.
@@ -165,7 +165,7 @@ def weight_values(model: Any) -> np.ndarray:
     """Return every weight of ``model``'s weight matrices and kernels (not biases), flattened.
 
     These are the weights that the ``l1`` penalty of
-    :func:`dlguide.foundations.workflow.fit_tracked` acts on.
+    :func:`dlguide.training.fit_tracked` acts on.
 
     Examples
     --------

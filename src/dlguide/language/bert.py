@@ -16,6 +16,7 @@ import numpy as np
 from dlguide._checks import check_int, check_real, check_str, describe
 from dlguide.book.seeding import resolve_seed
 from dlguide.data.text import minilm_path
+from dlguide.training.loop import train_loop
 
 __all__ = [
     "BERT_BASE",
@@ -275,7 +276,6 @@ def _train_mlm(folder: Any, *, steps: int, batch_size: int, max_length: int, hea
                encoder_lr: float, n_sentences: int, train_layers: int,
                seed: int) -> None:  # fmt: skip
     import json
-    import time
 
     import torch
     from transformers import AutoTokenizer, BertForMaskedLM
@@ -296,10 +296,12 @@ def _train_mlm(folder: Any, *, steps: int, batch_size: int, max_length: int, hea
     body = [p for p in model.bert.parameters() if p.requires_grad]
     groups = [{"params": head, "lr": head_lr}, {"params": body, "lr": encoder_lr}]
     optimizer = torch.optim.AdamW(groups)
-    model.train()
-    losses, start = [], time.perf_counter()
-    for step in range(steps):
-        index = [(step * batch_size + i) % len(sentences) for i in range(batch_size)]
+
+    def cycle() -> Any:  # one round of `steps` batches, taking the sentences in turn
+        for step in range(steps):
+            yield [(step * batch_size + i) % len(sentences) for i in range(batch_size)]
+
+    def batch_loss(index: list[int]) -> Any:
         batch = tokenizer(
             [sentences[i] for i in index], truncation=True, max_length=max_length,
             padding=True, return_tensors="pt", return_special_tokens_mask=True,
@@ -310,16 +312,14 @@ def _train_mlm(folder: Any, *, steps: int, batch_size: int, max_length: int, hea
         )  # fmt: skip
         hidden = model.bert(input_ids=inputs, attention_mask=batch["attention_mask"])[0]
         selected = labels != -100  # score only the selected positions: 15% of the work
-        logits = model.cls(hidden[selected])
-        loss = torch.nn.functional.cross_entropy(logits, labels[selected])
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        losses.append(loss.item())
-    seconds = time.perf_counter() - start
+        return torch.nn.functional.cross_entropy(model.cls(hidden[selected]), labels[selected])
+
+    log = train_loop(model, [cycle()], batch_loss, optimizer)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    (folder / "training.json").write_text(json.dumps({"losses": losses, "seconds": seconds}))
+    (folder / "training.json").write_text(
+        json.dumps({"losses": log.losses, "seconds": log.seconds})
+    )
 
 
 def trained_mlm(
@@ -372,7 +372,8 @@ def trained_mlm(
         "mlm-minilm",
         spec,
         lambda f: _train_mlm(f, **{k: spec[k] for k in list(spec)[:8]}),
-        code=("dlguide.language.bert", "dlguide.data.text"),  # training loop, masking, sentences
+        # the masking and sentences, the one loop, the encoder's files
+        code=("dlguide.language.bert", "dlguide.training.loop", "dlguide.data.text"),
     )
     quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(folder)

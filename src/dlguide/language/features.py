@@ -22,6 +22,7 @@ from dlguide._checks import (
     describe,
 )
 from dlguide.book.seeding import resolve_seed
+from dlguide.training.loop import train_loop
 
 __all__ = ["encode", "predict_bag_of_pieces", "train_bag_of_pieces"]
 
@@ -100,13 +101,15 @@ def train_bag_of_pieces(
     )
     net.tokenizer = tokenizer
     ids, offsets = _piece_bag(_word_pieces(tokenizer, items, max_length=64))
-    optimizer = torch.optim.Adam(net.parameters(), lr=rate)
     target = torch.tensor(np.array(y, dtype=np.int64))
-    for _ in range(epochs):
-        loss = torch.nn.functional.cross_entropy(net[1](net[0](ids, offsets)), target)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
+
+    def all_texts_loss(_: int) -> Any:  # full batch: every step sees every text
+        return torch.nn.functional.cross_entropy(net[1](net[0](ids, offsets)), target)
+
+    epochs_in_one_round = [range(epochs)]  # one step per epoch, nothing to validate
+    train_loop(
+        net, epochs_in_one_round, all_texts_loss, torch.optim.Adam(net.parameters(), lr=rate)
+    )
     return net
 
 

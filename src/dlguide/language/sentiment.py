@@ -11,7 +11,7 @@ model from a hub. It trains once and is cached (:mod:`dlguide.book.modelcache`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,41 +165,47 @@ def train_text_classifier(
     batch_size: int = 32,
     max_length: int = 64,
     seed: int | None = None,
-    after_epoch: Callable[[int, Any, Any], None] | None = None,
+    valid: tuple[Sequence[str], Any] | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Fine-tune the pretrained MiniLM encoder with a classification head (all weights).
 
-    A plain PyTorch loop: AdamW, a linear decay of the learning rate, cross-entropy.
-    If ``folder`` is given the model and tokenizer are saved there with
+    AdamW, a learning rate that falls linearly to zero, cross-entropy on each batch
+    of texts, in the book's one loop (:func:`dlguide.training.train_loop`). With
+    ``valid=(texts, labels)`` the model is scored on those texts after every epoch,
+    and the weights of the epoch with the best validation accuracy (the earlier on a
+    tie) are the ones returned: early stopping that looks at every epoch. If
+    ``folder`` is given, the model and tokenizer are saved there with
     ``save_pretrained``, as a standard ``transformers`` model folder.
-    ``after_epoch(epoch, tokenizer, model)``, if given, is called after each epoch
-    (``epoch`` counts from 1), with the model in evaluation mode.
 
     Returns
     -------
     (tokenizer, model, log)
-        ``log`` has the loss of every step and the training time in seconds.
+        ``log`` has the loss of every step and the training time in seconds; with
+        ``valid``, also ``valid_accuracy`` (one per epoch) and ``best_epoch``.
     """
     seed = resolve_seed(seed)
-    import time
-
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from dlguide.data.text import minilm_path
     from dlguide.language.bert import quiet_transformers
+    from dlguide.training import shuffled_epochs, train_loop
 
     _check_folder(folder, allow_none=True)
     texts = check_texts("texts", texts)
     y = as_checked_array("labels", labels, ndim=1, kind="integer")
-    if len(y) != len(texts):
-        raise ValueError(f"texts has {len(texts)} entries but labels has {len(y)}")
+    check_same_length(texts=texts, labels=y)
     names = check_texts("label_names", label_names)
     check_class_ids("labels", y, len(names), counted="label_names")
+    if valid is not None:
+        if not isinstance(valid, tuple) or len(valid) != 2:
+            raise TypeError(f"valid must be a tuple (texts, labels), got {describe(valid)}")
+        valid_texts = check_texts("valid texts", valid[0])
+        valid_y = as_checked_array("valid labels", valid[1], ndim=1, kind="integer")
+        check_same_length(**{"valid texts": valid_texts, "valid labels": valid_y})
+        check_class_ids("valid labels", valid_y, len(names), counted="label_names")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
         check_int(name, value, minimum=1)
-    if after_epoch is not None and not callable(after_epoch):
-        raise TypeError(f"after_epoch must be callable or None, got {describe(after_epoch)}")
     rate = check_positive("lr", lr)
     quiet_transformers()
     torch.manual_seed(check_int("seed", seed, minimum=0))
@@ -212,27 +218,25 @@ def train_text_classifier(
     optimizer = torch.optim.AdamW(model.parameters(), lr=rate, weight_decay=0.01)
     n_steps = epochs * ((len(texts) + batch_size - 1) // batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1 - s / n_steps)
-    rng = np.random.default_rng(seed)
-    losses, start = [], time.perf_counter()
-    model.train()
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(len(texts))
-        for i in range(0, len(order), batch_size):
-            index = order[i : i + batch_size]
-            batch = tokenizer([texts[j] for j in index], truncation=True, max_length=max_length,
-                              padding=True, return_tensors="pt")  # fmt: skip
-            out = model(**batch, labels=torch.as_tensor(y[index]))
-            out.loss.backward()
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            losses.append(out.loss.item())
-        if after_epoch is not None:
-            model.eval()
-            after_epoch(epoch, tokenizer, model)
-            model.train()
-    model.eval()
-    log = {"losses": losses, "seconds": time.perf_counter() - start}
+
+    def batch_loss(index: Any) -> Any:
+        batch = tokenizer([texts[j] for j in index], truncation=True, max_length=max_length,
+                          padding=True, return_tensors="pt")  # fmt: skip
+        return model(**batch, labels=torch.as_tensor(y[index])).loss
+
+    def valid_accuracy() -> float:
+        return _accuracy(tokenizer, model, valid_texts, valid_y, max_length=max_length)
+
+    epochs_of_batches = shuffled_epochs(
+        len(texts), batch_size, epochs=epochs, generator=np.random.default_rng(seed)
+    )
+    run = train_loop(
+        model, epochs_of_batches, batch_loss, optimizer, scheduler=schedule,
+        validate=valid_accuracy if valid is not None else None, restore_best=True,
+    )  # fmt: skip
+    log: dict[str, Any] = {"losses": run.losses, "seconds": run.seconds}
+    if valid is not None:
+        log.update(valid_accuracy=run.scores, best_epoch=run.best_round)
     if folder is not None:
         model.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
@@ -290,45 +294,34 @@ def fine_tuned_sentiment(
         spec["choose_epoch_on_valid"] = len(splits.valid)
 
     def build(folder: Path) -> None:
-        best: dict[str, Any] = {"accuracy": -1.0}
-        history: list[float] = []
-
-        def score(epoch: int, tokenizer: Any, model: Any) -> None:
-            accuracy = _accuracy(tokenizer, model, splits.valid)
-            history.append(accuracy)
-            if accuracy > best["accuracy"]:  # the earlier epoch wins a tie
-                state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                best.update(accuracy=accuracy, epoch=epoch, state=state)
-
-        tokenizer, model, log = train_text_classifier(
-            None, list(splits.train.text), splits.train.stars.to_numpy(),
-            label_names=STAR_NAMES, epochs=epochs, lr=lr, seed=seed,
-            after_epoch=score if choose else None,
+        valid = (list(splits.valid.text), splits.valid.stars.to_numpy()) if choose else None
+        _, _, log = train_text_classifier(
+            folder, list(splits.train.text), splits.train.stars.to_numpy(),
+            label_names=STAR_NAMES, epochs=epochs, lr=lr, seed=seed, valid=valid,
         )  # fmt: skip
-        if choose:
-            model.load_state_dict(best["state"])
-            log.update(valid_accuracy=history, best_epoch=best["epoch"])
-        model.save_pretrained(folder)
-        tokenizer.save_pretrained(folder)
         (folder / "training.json").write_text(json.dumps(log))
 
-    # The training loop lives in this module; quiet_transformers and the encoder path in
-    # bert and data. An edit to any of them retrains.
-    code = ("dlguide.language.sentiment", "dlguide.language.bert", "dlguide.data.text")
+    # The fine-tuning lives in this module, the loop in training.loop, quiet_transformers
+    # and the encoder's path in bert and data. An edit to any of them retrains.
+    code = ("dlguide.language.sentiment", "dlguide.training.loop", "dlguide.language.bert",
+            "dlguide.data.text")  # fmt: skip
     return cached_folder("sentiment-stars-minilm", spec, build, code=code)
 
 
-def _accuracy(tokenizer: Any, model: Any, frame: Any, batch_size: int = 128) -> float:
-    """Accuracy of ``model`` on the texts and stars of ``frame`` (max. 64 tokens, as trained)."""
+def _accuracy(
+    tokenizer: Any, model: Any, texts: list[str], stars: np.ndarray, *, max_length: int,
+    batch_size: int = 128,
+) -> float:  # fmt: skip
+    """Accuracy of ``model`` on ``texts`` against ``stars`` (at most ``max_length`` tokens)."""
     import torch
 
-    texts, right = list(frame.text), 0
+    right = 0
     with torch.no_grad():
         for i in range(0, len(texts), batch_size):
-            batch = tokenizer(texts[i : i + batch_size], truncation=True, max_length=64,
+            batch = tokenizer(texts[i : i + batch_size], truncation=True, max_length=max_length,
                               padding=True, return_tensors="pt")  # fmt: skip
             predicted = model(**batch).logits.argmax(-1).numpy()
-            right += int((predicted == frame.stars.to_numpy()[i : i + batch_size]).sum())
+            right += int((predicted == stars[i : i + batch_size]).sum())
     return right / len(texts)
 
 

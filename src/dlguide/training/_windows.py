@@ -1,10 +1,16 @@
-"""The training loop shared by the sequence models: Adam on random mini-batches of windows."""
+"""Training on token windows: the character language models and the sequence taggers.
+
+Both predict one token per input position, so both train by the same rule: the one
+loop (:func:`~dlguide.training.train_loop`) with per-token cross-entropy, on
+batches of windows drawn at random with replacement (:func:`batch_indices`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dlguide._checks import check_int, check_positive, check_token_ids
+from dlguide.training.loop import random_batches, train_loop
 
 
 def check_windows(model: Any, x: Any, y: Any) -> None:
@@ -21,18 +27,14 @@ def check_windows(model: Any, x: Any, y: Any) -> None:
 def batch_indices(n: int, *, steps: int, batch_size: int, seed: int) -> Any:
     """Return the window indices :func:`train_on_windows` draws, shape ``(steps, batch_size)``.
 
-    Both draw from one ``torch.Generator`` seeded with ``seed``, one call per step, so
+    Both draw from :func:`~dlguide.training.random_batches` with the same seed, so
     another framework can be trained on the very same batches.
     """
     import torch
 
-    n = check_int("n", n, minimum=1)
-    steps = check_int("steps", steps, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
-    return torch.stack(
-        [torch.randint(0, n, (batch_size,), generator=generator) for _ in range(steps)]
-    )
+    seed = check_int("seed", seed, minimum=0)
+    (batches,) = random_batches(n, batch_size, steps=steps, replace=True, seed=seed)
+    return torch.stack(list(batches))
 
 
 def train_on_windows(
@@ -46,7 +48,7 @@ def train_on_windows(
     seed: int,
     clip: float | None = None,
 ) -> tuple[list[float], list[float]]:
-    """Train ``model`` (tokens to per-token logits) with per-token cross-entropy.
+    """Train ``model`` (tokens to per-token logits) with Adam and per-token cross-entropy.
 
     Each step draws ``batch_size`` windows at random (seeded by ``seed``). Returns the
     loss (in nats) and the token accuracy of every step.
@@ -57,19 +59,16 @@ def train_on_windows(
     steps = check_int("steps", steps, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     lr = check_positive("lr", lr)
-    batches = batch_indices(len(x), steps=steps, batch_size=batch_size, seed=seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses, accuracy = [], []
-    model.train()
-    for batch in batches:
+    seed = check_int("seed", seed, minimum=0)
+    accuracy: list[float] = []
+
+    def batch_loss(batch: Any) -> Any:
         logits = model(x[batch])
-        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
-        optimizer.zero_grad()
-        loss.backward()
-        if clip is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        optimizer.step()
-        losses.append(loss.item())
         accuracy.append((logits.argmax(-1) == y[batch]).float().mean().item())
-    model.eval()
-    return losses, accuracy
+        return torch.nn.functional.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
+
+    log = train_loop(
+        model, random_batches(len(x), batch_size, steps=steps, replace=True, seed=seed),
+        batch_loss, torch.optim.Adam(model.parameters(), lr=lr), clip=clip,
+    )  # fmt: skip
+    return log.losses, accuracy
