@@ -862,6 +862,12 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "vocab_size": lambda: 40,
     },
     "dlguide.language.bert.mlm_sentences": {"n_sentences": lambda: 3},
+    "dlguide.language.bert.length_sorted_batches": {
+        "tokenizer": _minilm_tokenizer,
+        "texts": lambda: ["a longer text here", "short"],
+        "batch_size": lambda: 2,
+        "max_length": lambda: 8,
+    },
     "dlguide.language.bert.predict_masked": {
         "tokenizer": lambda: _minilm_tokenizer(),
         "model": lambda: _tiny_mlm(),

@@ -11,6 +11,7 @@ from dlguide.language.bert import (
     BERT_LARGE,
     bert_parameter_formula,
     count_parameters,
+    length_sorted_batches,
     load_encoder,
     mask_tokens,
     predict_masked,
@@ -22,6 +23,37 @@ def test_encoder_loads_offline_with_expected_shape():
     tokenizer, model = load_encoder()
     assert len(tokenizer) == 30_522
     assert sum(p.numel() for p in model.parameters()) == pytest.approx(22.7e6, rel=0.01)
+
+
+def test_length_sorted_batches_cover_every_text_once_shortest_first():
+    tokenizer, model = load_encoder()
+    texts = ["one two three four five six", "one", "one two", "one two three four", "x y z"]
+    seen, widths = [], []
+    for rows, batch in length_sorted_batches(tokenizer, texts, batch_size=2, max_length=6):
+        seen += rows.tolist()
+        widths.append(batch["input_ids"].shape[1])
+        for row, ids in zip(rows, batch["input_ids"]):  # each row is its own text's tokens
+            alone = tokenizer(texts[row], truncation=True, max_length=6)["input_ids"]
+            assert ids[: len(alone)].tolist() == alone
+    assert sorted(seen) == list(range(len(texts)))
+    assert widths == sorted(widths) and widths[-1] == 6  # the longest is cut at max_length
+    # the predictions do not depend on the order: the same vectors as one text at a time
+    rows, batch = next(length_sorted_batches(tokenizer, texts, batch_size=5, max_length=16))
+    with torch.no_grad():
+        together = model(**batch).last_hidden_state[:, 0]
+        for k, row in enumerate(rows):
+            alone = model(**tokenizer(texts[row], return_tensors="pt")).last_hidden_state[0, 0]
+            torch.testing.assert_close(together[k], alone, rtol=1e-4, atol=1e-5)
+
+
+def test_length_sorted_batches_bad_input():
+    tokenizer, _ = load_encoder()
+    with pytest.raises(TypeError, match=r"^tokenizer must be a transformers tokenizer"):
+        length_sorted_batches("bert", ["a"], batch_size=1, max_length=4)
+    with pytest.raises(ValueError, match=r"^texts must"):
+        length_sorted_batches(tokenizer, [], batch_size=1, max_length=4)
+    with pytest.raises(ValueError, match=r"^batch_size must be at least 1"):
+        length_sorted_batches(tokenizer, ["a"], batch_size=0, max_length=4)
 
 
 def test_word_vectors_by_layer_matches_a_direct_forward_pass():

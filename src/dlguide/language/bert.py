@@ -7,7 +7,7 @@ head, so :func:`trained_mlm` trains one here, once, and caches it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +23,7 @@ __all__ = [
     "BERT_LARGE",
     "bert_parameter_formula",
     "count_parameters",
+    "length_sorted_batches",
     "load_encoder",
     "mask_tokens",
     "mlm_sentences",
@@ -49,6 +50,47 @@ def quiet_transformers() -> None:
 
     logging.set_verbosity_error()
     logging.disable_progress_bar()
+
+
+def length_sorted_batches(
+    tokenizer: Any, texts: Sequence[str], *, batch_size: int, max_length: int
+) -> Iterator[tuple[np.ndarray, Any]]:
+    """Yield ``(rows, batch)``: the texts tokenized in batches of similar length.
+
+    A batch is padded to its longest text, so batches of texts taken in their own
+    order spend much of their work on padding. Taken shortest first, each batch
+    holds texts of about the same length (about half the tokens, on the book's
+    review snippets). ``rows`` says which of ``texts`` each batch holds, so the
+    results can be put back in the original order. For inference only: training
+    batches should stay random.
+
+    Examples
+    --------
+    >>> tokenizer, _ = load_encoder()
+    >>> texts = ["a long sentence with many words in it", "short", "a bit longer"]
+    >>> [(rows.tolist(), tuple(b["input_ids"].shape))
+    ...  for rows, b in length_sorted_batches(tokenizer, texts, batch_size=2, max_length=8)]
+    [([1, 2], (2, 5)), ([0], (1, 8))]
+    """
+    from dlguide._checks import check_texts
+
+    items = check_texts("texts", texts)
+    check_int("batch_size", batch_size, minimum=1)
+    check_int("max_length", max_length, minimum=2)
+    if not callable(tokenizer) or not hasattr(tokenizer, "pad_token_id"):
+        raise TypeError(f"tokenizer must be a transformers tokenizer, got {describe(tokenizer)}")
+    lengths = [len(ids) for ids in tokenizer(items, truncation=True, max_length=max_length)[
+        "input_ids"]]  # fmt: skip
+    order = np.argsort(lengths, kind="stable")
+
+    def batches() -> Iterator[tuple[np.ndarray, Any]]:
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            chosen = [items[i] for i in rows]
+            yield rows, tokenizer(chosen, truncation=True, max_length=max_length, padding=True,
+                                  return_tensors="pt")  # fmt: skip
+
+    return batches()
 
 
 @lru_cache(maxsize=1)

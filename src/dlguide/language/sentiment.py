@@ -315,13 +315,13 @@ def _accuracy(
     """Accuracy of ``model`` on ``texts`` against ``stars`` (at most ``max_length`` tokens)."""
     import torch
 
+    from dlguide.language.bert import length_sorted_batches
+
     right = 0
     with torch.no_grad():
-        for i in range(0, len(texts), batch_size):
-            batch = tokenizer(texts[i : i + batch_size], truncation=True, max_length=max_length,
-                              padding=True, return_tensors="pt")  # fmt: skip
-            predicted = model(**batch).logits.argmax(-1).numpy()
-            right += int((predicted == stars[i : i + batch_size]).sum())
+        for rows, batch in length_sorted_batches(tokenizer, texts, batch_size=batch_size,
+                                                 max_length=max_length):  # fmt: skip
+            right += int((model(**batch).logits.argmax(-1).numpy() == stars[rows]).sum())
     return right / len(texts)
 
 
@@ -331,7 +331,9 @@ def classify(
     """Return the logits of a saved classifier for ``texts`` (one row per text).
 
     Like ``transformers.pipeline``, it reads up to ``max_length`` tokens of each text
-    (BERT's limit), in batches, so it gives the pipeline's predictions faster.
+    (BERT's limit), in batches of texts of similar length
+    (:func:`~dlguide.language.bert.length_sorted_batches`), so it gives the pipeline's
+    predictions faster.
 
     Examples
     --------
@@ -343,7 +345,7 @@ def classify(
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from dlguide.language.bert import quiet_transformers
+    from dlguide.language.bert import length_sorted_batches, quiet_transformers
 
     _check_folder(folder)
     texts = check_texts("texts", texts)
@@ -355,10 +357,9 @@ def classify(
     quiet_transformers()
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
-    out = []
+    out = np.zeros((len(texts), model.config.num_labels), dtype=np.float32)
     with torch.no_grad():
-        for i in range(0, len(texts), batch_size):
-            batch = tokenizer(list(texts[i : i + batch_size]), truncation=True,
-                              max_length=max_length, padding=True, return_tensors="pt")  # fmt: skip
-            out.append(model(**batch).logits.numpy())
-    return np.concatenate(out)
+        for rows, batch in length_sorted_batches(tokenizer, texts, batch_size=batch_size,
+                                                 max_length=max_length):  # fmt: skip
+            out[rows] = model(**batch).logits.numpy()
+    return out
