@@ -274,10 +274,18 @@ def _robustness_record() -> Path:
     about = Path(tempfile.mkdtemp()) / "about"
     about.mkdir()
     values = {"0": {"model 100": 0.5}, "1": {"model 100": 0.52}}
-    chapter = {"code_sha256": "x", "modules": {}, "claims": {}, "results": {"accuracy": values}}
+    claims = {"acc": {"values": {"0": 0.5, "1": 0.52}, "texts": {"0": "50%", "1": "52%"}}}
+    chapter = {"code_sha256": "x", "modules": {}, "claims": claims, "results": {"accuracy": values}}
     record = about / "robustness.json"
     record.write_text(json.dumps({"commit": "abc", "chapters": {"part/01-a": chapter}}))
     return record
+
+
+def _claimed(name: str) -> str:
+    """Claim ``name`` (0.5, as the record has it for seed 0) in a demo chapter; return it."""
+    dlguide.book.claims.set_chapter("demo")
+    dlguide.book.claims.claim(name, 0.5, fmt=".0%", at_least=0, glue=False)
+    return name
 
 
 def _sentiment_folder() -> Path:
@@ -742,6 +750,12 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
     "dlguide.book.robustness.recorded_results": {
         "doc": lambda: "part/01-a",
         "name": lambda: "accuracy",
+        "record": lambda: _robustness_record(),
+    },
+    "dlguide.book.robustness.claim_seed_spread": {
+        "doc": lambda: "part/01-a",
+        "claim_name": lambda: _claimed("acc"),
+        "tol": lambda: 0.01,
         "record": lambda: _robustness_record(),
     },
     "dlguide.book.deps.note_file": {"path": lambda: tempfile.mkdtemp()},

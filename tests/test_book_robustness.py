@@ -137,3 +137,54 @@ def test_the_robustness_run_reads_its_own_results(tmp_path, monkeypatch):
     seed_results("accuracy", {"m 100": 0.5})
     found = recorded_results("part/01-a", "accuracy", record=tmp_path / "missing.json")
     assert found.values == {"2": {"m 100": 0.5}} and found.changed == ()
+
+
+def _spread_record(tmp_path, values):
+    import json
+
+    path = tmp_path / "robustness.json"
+    texts = {seed: f"{value:.1%}" for seed, value in values.items()}
+    claims = {"acc": {"values": values, "texts": texts}}
+    path.write_text(json.dumps({"chapters": {"part/01-a": {"claims": claims}}}))
+    return path
+
+
+def test_claim_seed_spread_lists_every_seed_and_checks_this_build(tmp_path, monkeypatch):
+    import pytest
+
+    import dlguide
+    from dlguide.book.claims import ClaimError, claim
+    from dlguide.book.robustness import claim_seed_spread
+
+    monkeypatch.delenv("DLGUIDE_CLAIMS_SURVEY", raising=False)
+    monkeypatch.setenv("DLGUIDE_SEED", "1")
+    dlguide.start_chapter("a")
+    claim("acc", 0.893, fmt=".1%", at_least=0.5, glue=False)
+    path = _spread_record(tmp_path, {"2": 0.9, "0": 0.902, "1": 0.8925})
+    text = claim_seed_spread("part/01-a", "acc", tol=0.01, record=path)
+    assert text == "90.2%, 89.2% and 90.0% under seeds 0, 1 and 2"  # in seed order
+    # a record made on other code: this build's seed-1 value is not the record's
+    stale = _spread_record(tmp_path, {"0": 0.902, "1": 0.85, "2": 0.9})
+    with pytest.raises(ClaimError, match="acc-record-agrees"):
+        claim_seed_spread("part/01-a", "acc", tol=0.01, record=stale)
+    with pytest.raises(LookupError, match="has not been claimed"):
+        claim_seed_spread("part/01-a", "loss", tol=0.01, record=path)
+    with pytest.raises(LookupError, match="no claim 'acc' of 'part/02-b'"):
+        claim_seed_spread("part/02-b", "acc", tol=0.01, record=path)
+    with pytest.raises(ValueError, match=r"^tol must be positive"):
+        claim_seed_spread("part/01-a", "acc", tol=0, record=path)
+    with pytest.raises(FileNotFoundError, match="no robustness record"):
+        claim_seed_spread("part/01-a", "acc", tol=0.01, record=tmp_path / "none.json")
+
+
+def test_claim_seed_spread_during_the_robustness_run(tmp_path, monkeypatch):
+    import dlguide
+    from dlguide.book.claims import claim
+    from dlguide.book.robustness import claim_seed_spread
+
+    monkeypatch.setenv("DLGUIDE_CLAIMS_SURVEY", "1")
+    monkeypatch.setenv("DLGUIDE_SEED", "2")
+    dlguide.start_chapter("a")
+    claim("acc", 0.9, fmt=".1%", at_least=0.5, glue=False)
+    text = claim_seed_spread("part/01-a", "acc", tol=0.01, record=tmp_path / "none.json")
+    assert text == "90.0% under seed 2 (this run)"

@@ -10,7 +10,9 @@ whether its condition held, and whether the chapter's code (its code cells, or a
 
 A chapter whose lesson costs minutes per seed shows its spread from the record: it
 names the results to collect with :func:`seed_results` (the run stores them per
-seed, beside the claims), and reads them back with :func:`recorded_results`.
+seed, beside the claims), and reads them back with :func:`recorded_results`. A
+single trained model's score, already a claim, shows its values under every seed
+of the record with :func:`claim_seed_spread`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dlguide.book.deps import source_hash
 
 __all__ = [
     "RecordedResults",
+    "claim_seed_spread",
     "code_hash",
     "recorded_results",
     "robustness_markdown",
@@ -369,3 +372,92 @@ def recorded_results(
         changed=tuple(changed),
         held=held,
     )
+
+
+class SeedSpread(str):
+    """The text :func:`claim_seed_spread` glues; its ``repr`` is the text itself."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def claim_seed_spread(
+    doc: str, claim_name: str, *, tol: float, record: str | os.PathLike[str] | None = None
+) -> SeedSpread:
+    """Glue a claim's values under every seed of the robustness record, as ``<name>-seeds``.
+
+    The text reads like "90.2%, 89.3% and 90.0% under seeds 0, 1 and 2", each value
+    formatted as the claim formats it. ``claim_name`` must already be claimed in this
+    chapter (:func:`~dlguide.book.claims.claim`). The record must be about the code
+    that runs: the value this build computed must lie within ``tol`` of the record's
+    value for the build's seed (another CPU may round a little differently), or the
+    claim ``<name>-record-agrees`` fails and the build with it; run
+    ``nox -s robustness -- --only <doc>`` then. During the robustness run itself,
+    which is making the record, only this run's value is glued.
+
+    ``record`` defaults to ``docs/about/robustness.json``, found from the chapter's
+    folder; the record becomes a dependency of the chapter, like in
+    :func:`recorded_results`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dlguide.book.claims import claim, set_chapter
+    >>> set_chapter("demo")
+    >>> _ = claim("demo-accuracy", 0.902, fmt=".1%", at_least=0.5, glue=False)
+    >>> path = Path(tempfile.mkdtemp()) / "robustness.json"
+    >>> _ = path.write_text(json.dumps({"chapters": {"part/01-demo": {"claims": {
+    ...     "demo-accuracy": {"values": {"0": 0.902, "1": 0.893, "2": 0.9},
+    ...                       "texts": {"0": "90.2%", "1": "89.3%", "2": "90.0%"}}}}}}))
+    >>> claim_seed_spread("part/01-demo", "demo-accuracy", tol=0.02, record=path)
+    90.2%, 89.3% and 90.0% under seeds 0, 1 and 2
+    """
+    from dlguide.book.claims import _state, claim
+    from dlguide.book.deps import note_file
+    from dlguide.book.seeding import chapter_seed
+
+    check_str("doc", doc)
+    check_str("claim_name", claim_name)
+    tol = check_real("tol", tol)
+    if tol <= 0:
+        raise ValueError(f"tol must be positive, got {tol}")
+    own = _state["claims"].get(claim_name)
+    if own is None:
+        raise LookupError(f"{claim_name!r} has not been claimed in this chapter: claim it first")
+    seed = str(chapter_seed())
+    if os.environ.get("DLGUIDE_CLAIMS_SURVEY", "") == "1":
+        text = SeedSpread(f"{own['text']} under seed {seed} (this run)")
+    else:
+        if record is None:
+            record = Path.cwd().parent / "about" / "robustness.json"
+        if not isinstance(record, (str, os.PathLike)):
+            raise TypeError(f"record must be a path, got {describe(record)}")
+        path = Path(record)
+        note_file(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no robustness record at {path}: run nox -s robustness")
+        entry = json.loads(path.read_text()).get("chapters", {}).get(doc, {})
+        recorded = entry.get("claims", {}).get(claim_name)
+        if not recorded or not recorded.get("values"):
+            raise LookupError(
+                f"the robustness record has no claim {claim_name!r} of {doc!r}: "
+                f"run nox -s robustness -- --only {doc}"
+            )
+        seeds = sorted(recorded["values"], key=int)
+        if seed in recorded["values"]:
+            claim(f"{claim_name}-record-agrees", abs(own["value"] - recorded["values"][seed]),
+                  fmt=".3g", at_most=tol, glue=False)  # fmt: skip
+        texts = [recorded["texts"][s] for s in seeds]
+        text = SeedSpread(f"{_listed(texts)} under seeds {_listed(seeds)}")
+    from myst_nb import glue
+
+    glue(f"{claim_name}-seeds", text, display=False)
+    return text
