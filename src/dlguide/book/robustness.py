@@ -300,6 +300,22 @@ class RecordedResults:
                             max=frame[seeds].max(axis=1))  # fmt: skip
 
 
+def _read_record(record: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
+    """Read the record (by default ``docs/about/robustness.json``, found from the chapter's
+    folder) and make it a dependency of the running chapter (a new record re-executes it)."""
+    from dlguide.book.deps import note_file
+
+    if record is None:
+        record = Path.cwd().parent / "about" / "robustness.json"
+    if not isinstance(record, (str, os.PathLike)):
+        raise TypeError(f"record must be a path, got {describe(record)}")
+    path = Path(record)
+    note_file(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no robustness record at {path}: run nox -s robustness")
+    return path, json.loads(path.read_text())
+
+
 def recorded_results(
     doc: str, name: str, *, record: str | os.PathLike[str] | None = None
 ) -> RecordedResults:
@@ -328,7 +344,6 @@ def recorded_results(
     LookupError: the robustness record has no chapter 'part/01-x': run nox -s robustness ...
     """
     from dlguide.book.claims import current_chapter
-    from dlguide.book.deps import note_file
     from dlguide.book.seeding import chapter_seed
 
     check_str("doc", doc)
@@ -341,15 +356,7 @@ def recorded_results(
         if name not in stored:
             raise LookupError(f"{name!r} was not stored by seed_results in this run")
         return RecordedResults({str(chapter_seed()): stored[name]}, "(this run)", ())
-    if record is None:
-        record = Path.cwd().parent / "about" / "robustness.json"
-    if not isinstance(record, (str, os.PathLike)):
-        raise TypeError(f"record must be a path, got {describe(record)}")
-    path = Path(record)
-    note_file(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no robustness record at {path}: run nox -s robustness")
-    content = json.loads(path.read_text())
+    path, content = _read_record(record)
     entry = content.get("chapters", {}).get(doc)
     if entry is None:
         raise LookupError(
@@ -421,7 +428,6 @@ def claim_seed_spread(
     90.2%, 89.3% and 90.0% under seeds 0, 1 and 2
     """
     from dlguide.book.claims import _state, claim
-    from dlguide.book.deps import note_file
     from dlguide.book.seeding import chapter_seed
 
     check_str("doc", doc)
@@ -436,15 +442,7 @@ def claim_seed_spread(
     if os.environ.get("DLGUIDE_CLAIMS_SURVEY", "") == "1":
         text = SeedSpread(f"{own['text']} under seed {seed} (this run)")
     else:
-        if record is None:
-            record = Path.cwd().parent / "about" / "robustness.json"
-        if not isinstance(record, (str, os.PathLike)):
-            raise TypeError(f"record must be a path, got {describe(record)}")
-        path = Path(record)
-        note_file(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"no robustness record at {path}: run nox -s robustness")
-        entry = json.loads(path.read_text()).get("chapters", {}).get(doc, {})
+        entry = _read_record(record)[1].get("chapters", {}).get(doc, {})
         recorded = entry.get("claims", {}).get(claim_name)
         if not recorded or not recorded.get("values"):
             raise LookupError(
