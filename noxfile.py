@@ -161,12 +161,15 @@ def bench(session: nox.Session) -> None:
     Deletes docs/_build (a clean build is part of the benchmark), edits a chapter and a
     dlguide module temporarily (restored afterwards, also on failure), and writes
     docs/about/benchmark.json, which the Reproducibility page shows. Run it on a quiet
-    machine: other work on the same cores inflates every figure.
+    machine: other work on the same cores inflates every figure. `nox -s bench --
+    --baseline 862d1d8` also times a serial clean build of that commit first, and records
+    every build as a ratio to it.
     """
     env = _book_env(session)
     _npm_assets(session)
     env.pop("MPLBACKEND")
-    session.run(str(BOOK_ENV / "bin" / "python"), "tools/bench.py", env=env, external=True)
+    session.run(str(BOOK_ENV / "bin" / "python"), "tools/bench.py", *_posargs(session), env=env,
+                external=True)  # fmt: skip
 
 
 @nox.session(python=False)

@@ -63,6 +63,22 @@ def test_targets_are_marked_met_or_missed():
     assert "stated the same numbers" in text
 
 
+def test_builds_as_a_share_of_the_baseline_build():
+    data = _data(other_cpu_share=0.0)
+    data["baseline"] = {"commit": "862d1d8", "clean_serial_seconds": 1782.6,
+                        "target_ratios": {"clean": 0.5}}  # fmt: skip
+    text = render(data)
+    assert "a clean build of commit `862d1d8`, one chapter at a time" in text
+    assert "1782.6 s" in text
+    # 891.3 / 1782.6 = 0.5: met, just; the nothing-changed build has no ratio target
+    assert (
+        "| clean build (every chapter executed, every model trained) | 0.50 | at most 0.5 (met) |"
+        in text
+    )
+    assert "| rebuild, nothing changed | 0.00 |  |" in text
+    assert "of commit" not in render(_data(other_cpu_share=0.0))
+
+
 def test_one_chapter_edit_is_held_to_that_chapters_time():
     data = _data(other_cpu_share=0.0)
     data["edited"] = {

@@ -18,6 +18,11 @@ chapter's execution time from jupyter-cache and the time of ``import dlguide`` i
 process, re-executes every chapter to check that it states the same numbers
 (tests/site/test_determinism.py), and writes ``docs/about/benchmark.json``, which the
 Reproducibility page shows.
+
+Machines differ by up to twice in speed, so ``--baseline REV`` (``nox -s bench --
+--baseline 862d1d8``, the commit whose benchmark issue 14 quotes) first times a clean
+build of that commit, one chapter at a time as it built then, in a worktree of its own
+with an empty model cache, and the record gives every build also as a ratio to it.
 """
 
 from __future__ import annotations
@@ -197,9 +202,38 @@ def determinism() -> dict[str, object]:
     return {"passed": result.returncode == 0, "seconds": round(time.perf_counter() - start, 1)}
 
 
+def baseline(rev: str) -> dict[str, object]:
+    """Time a clean build of commit ``rev`` (serial, empty model cache) in a worktree."""
+    folder = BUILD.parent / "_bench-baseline"
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
+    subprocess.run(["git", "worktree", "add", "--detach", str(folder), rev], cwd=ROOT, check=True)
+    try:
+        if (ROOT / "node_modules").exists():
+            (folder / "node_modules").symlink_to(ROOT / "node_modules")
+        env = _env() | {"PYTHONPATH": str(folder / "src"), "DLGUIDE_JOBS": "1",
+                        "DLGUIDE_MODEL_CACHE": str(folder / "_models")}  # fmt: skip
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "--keep-going", "-q"]
+        start = time.perf_counter()
+        subprocess.run([*command, str(folder / "docs"), str(folder / "docs" / "_build" / "html")],
+                       check=True, env=env, cwd=folder)  # fmt: skip
+        seconds = time.perf_counter() - start
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT,
+                       check=False)  # fmt: skip
+    print(f"bench: baseline {rev}, clean serial build: {seconds:.1f} s", flush=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return {"commit": commit, "clean_serial_seconds": round(seconds, 1)}
+
+
 def main() -> int:
     # A stopped benchmark (CI timeout, kill) still restores the files it edited.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    base = None
+    if "--baseline" in sys.argv:
+        rev = sys.argv[sys.argv.index("--baseline") + 1]
+        base = baseline(rev)
     chapters = sorted(DOCS.glob("*/[0-9][0-9]-*.md"))
     if not chapters:
         raise SystemExit("bench: no chapter (docs/<part>/NN-name.md) to edit")
@@ -252,6 +286,12 @@ def main() -> int:
         "targets_seconds": TARGETS,
         "determinism": determinism(),
     }
+    if base is not None:
+        denominator = float(base["clean_serial_seconds"])
+        result["baseline"] = base | {
+            "ratios": {k: round(v / denominator, 3) for k, v in builds.items()},
+            "target_ratios": {"clean": 0.5, "clean_models_cached": 0.36},
+        }
     RESULT.write_text(json.dumps(result, indent=1) + "\n")
     print(f"bench: wrote {RESULT.relative_to(ROOT)}")
     build("rebuild, so that the Reproducibility page shows the results")

@@ -149,6 +149,26 @@ def benchmark_markdown(data: Mapping[str, Any]) -> str:
     lines.append(
         markdown_table(["build", "seconds", "target"], timings, numeric=[False, True, True])
     )
+    base = data.get("baseline")
+    if isinstance(base, Mapping) and "clean_serial_seconds" in base:
+        reference = _seconds(
+            "data['baseline']['clean_serial_seconds']", base["clean_serial_seconds"]
+        )
+        wanted = base.get("target_ratios", {})
+        rows = []
+        for key, seconds in builds.items():
+            ratio = seconds / reference
+            aim = wanted.get(key)
+            mark = "" if aim is None else f"at most {aim:g} " + (
+                "(met)" if ratio <= aim else "(**missed**)")  # fmt: skip
+            rows.append([_BENCHMARK_LABELS.get(key, key), f"{ratio:.2f}", mark])
+        lines += [
+            "",
+            f"The same builds as a share of a clean build of commit `{base['commit']}`, one "
+            f"chapter at a time, timed on this machine just before: {reference:g} s.",
+            "",
+            markdown_table(["build", "share", "target"], rows, numeric=[False, True, True]),
+        ]
     names = [v for k, v in edited.items() if not k.endswith("_doc") and isinstance(v, str)]
     lines += ["", "Edited: " + ", ".join(f"`{name}`" for name in names) + ".", ""]
     if isinstance(data.get("execution_jobs"), int):
