@@ -1,4 +1,4 @@
-"""Tests of foundations.learning_curves: subsets, small models, fixed-step training, curves."""
+"""Tests of foundations.learning_curves: subsets, fixed-step training, curves."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import torch
 from dlguide.book.seeding import seed_everything
 from dlguide.data.sampling import stratified_subset
 from dlguide.foundations.learning_curves import (
-    image_cnn,
-    image_mlp,
     learning_curve,
-    tabular_mlp,
     torch_accuracy,
     train_steps,
 )
+from dlguide.models import mlp
 
 
 def _blobs(n: int = 80, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
@@ -25,34 +23,11 @@ def _blobs(n: int = 80, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
     return torch.tensor(points, dtype=torch.float32), labels.astype(np.int64)
 
 
-class TestModels:
-    def test_shapes_and_sizes(self):
-        assert image_mlp()(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
-        assert image_cnn(4)(torch.zeros(3, 1, 28, 28)).shape == (3, 4)
-        mlp = tabular_mlp(30)
-        assert mlp(torch.zeros(5, 30)).shape == (5, 2)
-        # 30*64 + 64 + 64*64 + 64 + 64*2 + 2 weights and biases
-        assert sum(p.numel() for p in mlp.parameters()) == 6274
-
-    @pytest.mark.parametrize(
-        ("factory", "kwargs", "message"),
-        [
-            (image_mlp, {"hidden": 0}, r"^hidden must be at least 1"),
-            (image_mlp, {"n_classes": 1}, r"^n_classes must be at least 2"),
-            (image_cnn, {"n_classes": 2.0}, r"^n_classes must be an integer"),
-            (tabular_mlp, {"n_inputs": 0}, r"^n_inputs must be at least 1"),
-        ],
-    )
-    def test_bad_sizes(self, factory, kwargs, message):
-        with pytest.raises((TypeError, ValueError), match=message):
-            factory(**kwargs)
-
-
 class TestTrainSteps:
     def test_learns_a_separable_problem(self):
         seed_everything(0)
         x, y = _blobs()
-        model = tabular_mlp(3, hidden=8)
+        model = mlp([3, 8, 8, 2])
         before = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
         train_steps(model, x, y, steps=100, lr=0.01)
         after = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
