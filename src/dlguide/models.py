@@ -19,7 +19,7 @@ a chapter's lesson is how a network is written (the classic CNN in two framework
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dlguide._checks import (
@@ -105,18 +105,20 @@ def mlp(
 
     if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
         raise TypeError(f"dtype must be a floating-point torch.dtype, got {describe(dtype)}")
-    act = getattr(nn, _ACTIVATION_LAYERS[activation])
 
+    activation_layer = getattr(nn, _ACTIVATION_LAYERS[activation])  # nn.ReLU, nn.Tanh, ...
     layers: list[nn.Module] = [nn.Flatten()] if flatten else []
     for n_in, n_out in itertools.pairwise(sizes[:-1]):
-        layers += [nn.Linear(n_in, n_out, dtype=dtype), act()]
+        layers += [nn.Linear(n_in, n_out, dtype=dtype), activation_layer()]
         if dropout is not None:
             layers.append(nn.Dropout(dropout))
     layers.append(nn.Linear(sizes[-2], sizes[-1], dtype=dtype))  # the output: no activation
     return nn.Sequential(*layers)
 
 
-def _per_block(name: str, value: Any, n_blocks: int, check: Any) -> list[Any]:
+def _per_block(
+    name: str, value: Any, n_blocks: int, check: Callable[[str, Any], Any]
+) -> list[Any]:
     """``value`` for every block: one value for all of them, or a list of one per block."""
     if isinstance(value, (list, tuple)):
         if len(value) != n_blocks:

@@ -27,8 +27,8 @@ __all__ = [
     "probe_layers",
 ]
 
-#: The representations a probe can read, from the input to the last hidden layer: the
-#: children of a three-block network from :func:`dlguide.models.cnn`.
+#: The representations a probe can read, from the input to the last hidden layer (the
+#: pixels, then the children of a three-block network from :func:`dlguide.models.cnn`).
 LAYER_NAMES = ("pixels", "block1", "block2", "block3", "dense")
 
 
