@@ -110,7 +110,8 @@ class TestLayerRepresentations:
             layer_representations(cnn((8, 16)), x)
 
     def test_any_three_block_cnn_of_28x28_images(self):
-        reps = layer_representations(cnn((4, 8, 8), dense=16, n_classes=3), torch.rand(2, 1, 28, 28))
+        model = cnn((4, 8, 8), dense=16, n_classes=3)
+        reps = layer_representations(model, torch.rand(2, 1, 28, 28))
         assert {name: r.shape[1] for name, r in reps.items()} == {
             "pixels": 784, "block1": 4 * 14 * 14, "block2": 8 * 7 * 7, "block3": 8 * 3 * 3,
             "dense": 16,

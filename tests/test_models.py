@@ -45,8 +45,12 @@ def test_mlp_draws_the_weights_of_the_layers_written_out(seed):
     """Same seed, same weights as nn.Linear layers made in order: a chapter's results stay."""
 
     def by_hand():
-        return nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Dropout(0.2),
-                             nn.Linear(32, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 10))  # fmt: skip
+        return nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 32), nn.ReLU(), nn.Dropout(0.2),
+            nn.Linear(32, 16), nn.ReLU(), nn.Dropout(0.2),
+            nn.Linear(16, 10),
+        )  # fmt: skip
 
     assert _same_start(by_hand, lambda: mlp([784, 32, 16, 10], dropout=0.2, flatten=True), seed)
     # the check can fail: other widths, other weights

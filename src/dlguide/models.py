@@ -179,25 +179,16 @@ def cnn(
     --------
     >>> import torch
     >>> model = cnn((16, 32), kernel_sizes=(5, 3), dense=64)
-    >>> model
+    >>> [name for name, _ in model.named_children()]
+    ['block1', 'block2', 'dense', 'output']
+    >>> model.block1
     Sequential(
-      (block1): Sequential(
-        (0): Conv2d(1, 16, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))
-        (1): ReLU()
-        (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-      )
-      (block2): Sequential(
-        (0): Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
-        (1): ReLU()
-        (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-      )
-      (dense): Sequential(
-        (0): Flatten(start_dim=1, end_dim=-1)
-        (1): Linear(in_features=1568, out_features=64, bias=True)
-        (2): ReLU()
-      )
-      (output): Linear(in_features=64, out_features=10, bias=True)
+      (0): Conv2d(1, 16, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))
+      (1): ReLU()
+      (2): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
     )
+    >>> model.dense[1]  # 32 maps of 7x7 pixels after two pools: 28 -> 14 -> 7
+    Linear(in_features=1568, out_features=64, bias=True)
     >>> model(torch.zeros(2, 1, 28, 28)).shape
     torch.Size([2, 10])
     """
