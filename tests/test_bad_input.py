@@ -136,9 +136,9 @@ def _word_vectors() -> Any:
 
 
 def _cnn() -> Any:
-    from dlguide.foundations.depth import silhouette_cnn
+    from dlguide.models import cnn
 
-    return silhouette_cnn()
+    return cnn((16, 32, 64), kernel_sizes=(5, 3, 3), dense=128)
 
 
 def _windows() -> tuple[Any, Any]:
@@ -175,6 +175,12 @@ def _classic_cnn(n_classes: int = 3) -> Any:
     from dlguide.architectures.cnn import torch_classic_cnn
 
     return torch_classic_cnn(n_classes)
+
+
+def _float64() -> Any:
+    import torch
+
+    return torch.float64
 
 
 def _tabular(n: int = 24) -> np.ndarray:
@@ -619,8 +625,24 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "b": lambda: [np.array([1.0, 2.2]), np.ones((2, 2))],
     },
     "dlguide.foundations.mlp.to_torch": {"net": _mlp},
-    "dlguide.foundations.mlp.torch_mlp": {"sizes": lambda: [4, 3, 2]},
     "dlguide.foundations.mlp.keras_mlp": {"sizes": lambda: [4, 3, 2]},
+    "dlguide.models.mlp": {
+        "sizes": lambda: [4, 3, 2],
+        "activation": lambda: "tanh",
+        "dropout": lambda: 0.5,
+        "flatten": lambda: False,
+        "dtype": lambda: _float64(),
+    },
+    "dlguide.models.cnn": {
+        "channels": lambda: [4, 8],
+        "kernel_sizes": lambda: [5, 3],
+        "padding": lambda: "valid",
+        "pool": lambda: [True, False],
+        "dense": lambda: 8,
+        "n_classes": lambda: 3,
+        "image_size": lambda: 12,
+        "in_channels": lambda: 3,
+    },
     "dlguide.foundations.gradient_descent.bowl": {"curvatures": lambda: (1.0, 10.0)},
     "dlguide.foundations.gradient_descent.descend": {
         "gradient": lambda: _gd_gradient(),
@@ -635,7 +657,6 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "labels": lambda: np.array([0, 0, 1, 1]),
         "per_class": lambda: 1,
     },
-    "dlguide.foundations.learning_curves.tabular_mlp": {"n_inputs": lambda: 4},
     "dlguide.training.classifiers.train_steps": {
         "model": lambda: _linear(3, 2),
         "x": lambda: _rng_tensor(8, 3),

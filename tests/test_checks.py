@@ -12,6 +12,7 @@ from dlguide._checks import (
     check_array,
     check_class_ids,
     check_int,
+    check_ints,
     check_positive,
     check_real,
     check_same_length,
@@ -79,6 +80,30 @@ class TestCheckInt:
         assert check_int("count", 2, minimum=2) == 2
         with pytest.raises(ValueError, match=r"^count must be at least 2, got 1$"):
             check_int("count", 1, minimum=2)
+
+
+class TestCheckInts:
+    def test_returns_a_list_of_ints(self):
+        result = check_ints("sizes", (4, np.int64(3), 2), minimum=1, min_len=2)
+        assert result == [4, 3, 2]
+        assert all(type(n) is int for n in result)
+
+    @pytest.mark.parametrize("value", ["64", b"64", 64, None, {1, 2}])
+    def test_refuses_what_is_not_a_list_or_tuple(self, value):
+        with pytest.raises(TypeError, match=r"^sizes must be a list or tuple of integers, got "):
+            check_ints("sizes", value)
+
+    def test_too_short(self):
+        with pytest.raises(ValueError, match=r"^sizes must hold at least 2 integers, got \[4\]$"):
+            check_ints("sizes", [4], min_len=2)
+        with pytest.raises(ValueError, match=r"^channels must hold at least an integer, got \(\)$"):
+            check_ints("channels", ())
+
+    def test_names_the_wrong_entry(self):
+        with pytest.raises(TypeError, match=r"^sizes\[1\] must be an integer, got float 2.5$"):
+            check_ints("sizes", [4, 2.5])
+        with pytest.raises(ValueError, match=r"^sizes\[2\] must be at least 1, got 0$"):
+            check_ints("sizes", [4, 3, 0], minimum=1)
 
 
 class TestCheckStr:

@@ -1,4 +1,4 @@
-"""Tests of foundations.depth: the small CNN, its layer representations and linear probes."""
+"""Tests of foundations.depth: a small CNN's layer representations and linear probes."""
 
 from __future__ import annotations
 
@@ -18,8 +18,13 @@ from dlguide.foundations.depth import (
     layer_representations,
     probe_accuracy,
     probe_layers,
-    silhouette_cnn,
 )
+from dlguide.models import cnn
+
+
+def _cnn(n_classes: int = 10) -> torch.nn.Sequential:
+    """foundations/01's network: three blocks (5x5, 3x3, 3x3 filters), 128 dense units."""
+    return cnn((16, 32, 64), kernel_sizes=(5, 3, 3), dense=128, n_classes=n_classes)
 
 
 def _blobs(n_per_class: int, n_classes: int, n_features: int, spread: float, seed: int):
@@ -41,36 +46,26 @@ def _sklearn_probe(train, train_labels, test, test_labels, n_components):
     return pipeline.fit(train, train_labels).score(test, test_labels)
 
 
-class TestSilhouetteCnn:
+class TestTheProbedCnn:
     def test_layers_and_output(self):
         seed_everything(0)
-        model = silhouette_cnn()
+        model = _cnn()
         assert [name for name, _ in model.named_children()] == [*LAYER_NAMES[1:], "output"]
         assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
-        assert silhouette_cnn(n_classes=4)(torch.zeros(1, 1, 28, 28)).shape == (1, 4)
+        assert _cnn(n_classes=4)(torch.zeros(1, 1, 28, 28)).shape == (1, 4)
 
     def test_parameter_count(self):
         # conv 5x5 1->16, conv 3x3 16->32, conv 3x3 32->64, dense 576->128, output 128->10
         expected = (25 * 16 + 16) + (9 * 16 * 32 + 32) + (9 * 32 * 64 + 64)
         expected += (64 * 3 * 3 * 128 + 128) + (128 * 10 + 10)
-        assert sum(p.numel() for p in silhouette_cnn().parameters()) == expected
-
-    @pytest.mark.parametrize(("value", "error"), [(1, ValueError), (0, ValueError)])
-    def test_needs_two_classes(self, value, error):
-        with pytest.raises(error, match=rf"^n_classes must be at least 2, got {value}$"):
-            silhouette_cnn(value)
-
-    @pytest.mark.parametrize("value", [2.0, "10", True])
-    def test_n_classes_of_wrong_type(self, value):
-        with pytest.raises(TypeError, match=r"^n_classes must be an integer"):
-            silhouette_cnn(value)
+        assert sum(p.numel() for p in _cnn().parameters()) == expected
 
 
 class TestLayerRepresentations:
     def test_shapes_and_pixels(self):
         seed_everything(0)
         x = torch.rand(3, 1, 28, 28)
-        reps = layer_representations(silhouette_cnn(), x)
+        reps = layer_representations(_cnn(), x)
         assert list(reps) == list(LAYER_NAMES)
         widths = {"pixels": 784, "block1": 16 * 14 * 14, "block2": 32 * 7 * 7}
         widths |= {"block3": 64 * 3 * 3, "dense": 128}
@@ -82,7 +77,7 @@ class TestLayerRepresentations:
 
     def test_matches_the_outputs_seen_by_hooks(self):
         seed_everything(0)
-        model = silhouette_cnn()
+        model = _cnn()
         x = torch.rand(4, 1, 28, 28)
         seen = {}
         for name in LAYER_NAMES[1:]:
@@ -105,11 +100,22 @@ class TestLayerRepresentations:
 
     def test_bad_model(self):
         x = torch.zeros(1, 1, 28, 28)
-        with pytest.raises(TypeError, match=r"^model must be a network from silhouette_cnn\(\)"):
+        message = r"^model must be a network from dlguide\.models\.cnn\(\) with three blocks"
+        with pytest.raises(TypeError, match=message):
             layer_representations(torch.nn.Linear(784, 10), x)
         other = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
-        with pytest.raises(TypeError, match=r"^model must be a network from silhouette_cnn\(\)"):
+        with pytest.raises(TypeError, match=message):
             layer_representations(other, x)
+        with pytest.raises(TypeError, match=message):  # two blocks: no block3 to read
+            layer_representations(cnn((8, 16)), x)
+
+    def test_any_three_block_cnn_of_28x28_images(self):
+        model = cnn((4, 8, 8), dense=16, n_classes=3)
+        reps = layer_representations(model, torch.rand(2, 1, 28, 28))
+        assert {name: r.shape[1] for name, r in reps.items()} == {
+            "pixels": 784, "block1": 4 * 14 * 14, "block2": 8 * 7 * 7, "block3": 8 * 3 * 3,
+            "dense": 16,
+        }  # fmt: skip
 
     @pytest.mark.parametrize(
         "x",
@@ -123,11 +129,11 @@ class TestLayerRepresentations:
         with pytest.raises(
             ValueError, match=r"^x must be a float tensor of shape \(n, 1, 28, 28\)"
         ):
-            layer_representations(silhouette_cnn(), x)
+            layer_representations(_cnn(), x)
 
     def test_an_array_is_not_a_tensor(self):
         with pytest.raises(TypeError, match=r"^x must be a float torch.Tensor, got an array"):
-            layer_representations(silhouette_cnn(), np.zeros((1, 1, 28, 28), dtype=np.float32))
+            layer_representations(_cnn(), np.zeros((1, 1, 28, 28), dtype=np.float32))
 
     @pytest.mark.parametrize(
         ("x", "message"),
@@ -138,11 +144,11 @@ class TestLayerRepresentations:
     )
     def test_empty_or_nan_x(self, x, message):
         with pytest.raises(ValueError, match=message):
-            layer_representations(silhouette_cnn(), x)
+            layer_representations(_cnn(), x)
 
     def test_integer_x_names_x(self):
         with pytest.raises(TypeError, match=r"^x must be a float torch.Tensor"):
-            layer_representations(silhouette_cnn(), torch.zeros(1, 1, 28, 28, dtype=torch.uint8))
+            layer_representations(_cnn(), torch.zeros(1, 1, 28, 28, dtype=torch.uint8))
 
 
 class TestProbeAccuracy:
@@ -228,7 +234,7 @@ class TestProbeAccuracy:
 class TestProbeLayers:
     def test_one_accuracy_per_layer_equal_to_probe_accuracy(self):
         seed_everything(0)
-        model = silhouette_cnn()
+        model = _cnn()
         x_train, x_test = torch.rand(30, 1, 28, 28), torch.rand(20, 1, 28, 28)
         # Bright images are class 1: even the pixels separate them.
         x_train[15:] += 1.0
@@ -245,7 +251,7 @@ class TestProbeLayers:
         assert result["pixels"] == 1.0
 
     def test_bad_input(self):
-        model = silhouette_cnn()
+        model = _cnn()
         x = torch.zeros(4, 1, 28, 28)
         with pytest.raises(ValueError, match=r"^x_train must be a float tensor of shape"):
             probe_layers(model, torch.zeros(4, 28, 28), np.arange(4) % 2, x, np.arange(4) % 2)

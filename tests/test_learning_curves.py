@@ -1,4 +1,4 @@
-"""Tests of foundations.learning_curves: small models and learning curves."""
+"""Tests of foundations.learning_curves: learning curves over growing stratified subsets."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import torch
 
 from dlguide.data.sampling import stratified_subset
 from dlguide.foundations.learning_curves import (
-    image_cnn,
-    image_mlp,
     learning_curve,
-    tabular_mlp,
 )
 
 
@@ -20,29 +17,6 @@ def _blobs(n: int = 80, seed: int = 0) -> tuple[torch.Tensor, np.ndarray]:
     labels = np.arange(n) % 2
     points = rng.normal(size=(n, 3)) + np.where(labels[:, None] == 1, 2.5, -2.5)
     return torch.tensor(points, dtype=torch.float32), labels.astype(np.int64)
-
-
-class TestModels:
-    def test_shapes_and_sizes(self):
-        assert image_mlp()(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
-        assert image_cnn(4)(torch.zeros(3, 1, 28, 28)).shape == (3, 4)
-        mlp = tabular_mlp(30)
-        assert mlp(torch.zeros(5, 30)).shape == (5, 2)
-        # 30*64 + 64 + 64*64 + 64 + 64*2 + 2 weights and biases
-        assert sum(p.numel() for p in mlp.parameters()) == 6274
-
-    @pytest.mark.parametrize(
-        ("factory", "kwargs", "message"),
-        [
-            (image_mlp, {"hidden": 0}, r"^hidden must be at least 1"),
-            (image_mlp, {"n_classes": 1}, r"^n_classes must be at least 2"),
-            (image_cnn, {"n_classes": 2.0}, r"^n_classes must be an integer"),
-            (tabular_mlp, {"n_inputs": 0}, r"^n_inputs must be at least 1"),
-        ],
-    )
-    def test_bad_sizes(self, factory, kwargs, message):
-        with pytest.raises((TypeError, ValueError), match=message):
-            factory(**kwargs)
 
 
 class TestLearningCurve:

@@ -146,10 +146,11 @@ class TestHelpers:
 def test_torch_and_keras_mlps_are_the_same_network():
     import keras
 
-    from dlguide.foundations.mlp import keras_mlp, torch_mlp
+    from dlguide.foundations.mlp import keras_mlp
+    from dlguide.models import mlp
 
     sizes = [6, 5, 4, 3]
-    model = torch_mlp(sizes)
+    model = mlp(sizes)
     assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
     n_torch = sum(p.numel() for p in model.parameters())
     assert n_torch == (6 * 5 + 5) + (5 * 4 + 4) + (4 * 3 + 3)
@@ -167,7 +168,6 @@ def test_torch_and_keras_mlps_are_the_same_network():
     np.testing.assert_allclose(theirs, ours, atol=1e-6)
 
 
-@pytest.mark.parametrize("build", ["torch_mlp", "keras_mlp"])
 @pytest.mark.parametrize(
     ("sizes", "error"),
     [
@@ -178,8 +178,8 @@ def test_torch_and_keras_mlps_are_the_same_network():
         ([4, 2.5], TypeError),
     ],
 )
-def test_mlp_builders_reject_bad_sizes(build, sizes, error):
-    import dlguide.foundations.mlp as mlp
+def test_keras_mlp_rejects_bad_sizes(sizes, error):
+    from dlguide.foundations.mlp import keras_mlp
 
     with pytest.raises(error, match="sizes"):
-        getattr(mlp, build)(sizes)
+        keras_mlp(sizes)

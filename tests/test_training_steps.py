@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from dlguide.book.seeding import seed_everything
-from dlguide.foundations.learning_curves import tabular_mlp
+from dlguide.models import mlp
 from dlguide.training import torch_accuracy, train_steps
 
 
@@ -22,7 +22,7 @@ class TestTrainSteps:
     def test_learns_a_separable_problem(self):
         seed_everything(0)
         x, y = _blobs()
-        model = tabular_mlp(3, hidden=8)
+        model = mlp([3, 8, 8, 2])
         before = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()
         train_steps(model, x, y, steps=100, lr=0.01)
         after = torch.nn.functional.cross_entropy(model(x), torch.from_numpy(y)).item()

@@ -12,6 +12,7 @@ and the tools the chapters share:
 - :mod:`dlguide.data` -- every data loader: real data from PyPI packages, checksummed and
   credited
 - :mod:`dlguide.training` -- a plain, tested PyTorch training loop for classifiers
+- :mod:`dlguide.models` -- the model builders: one MLP, one CNN, made from parameters
 - :mod:`dlguide.metrics` -- classification metrics and curves, in NumPy
 - :mod:`dlguide.plotting` -- figures in the book's style
 

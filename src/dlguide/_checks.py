@@ -50,6 +50,20 @@ def check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
     return result
 
 
+def check_ints(name: str, value: Any, *, minimum: int | None = None, min_len: int = 1) -> list[int]:
+    """Return ``value``, a list or tuple of whole numbers >= ``minimum``, as a list of ints.
+
+    Layer widths, channel counts, kernel sizes: the list must hold at least ``min_len``
+    entries, and an entry that is wrong is named by its index (``sizes[2]``).
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list or tuple of integers, got {describe(value)}")
+    if len(value) < min_len:
+        wanted = "an integer" if min_len == 1 else f"{min_len} integers"
+        raise ValueError(f"{name} must hold at least {wanted}, got {value!r}")
+    return [check_int(f"{name}[{i}]", n, minimum=minimum) for i, n in enumerate(value)]
+
+
 def check_str(name: str, value: Any, *, choices: Sequence[str] | None = None) -> str:
     """Return ``value`` if it is a non-empty string (and one of ``choices``)."""
     if not isinstance(value, str):

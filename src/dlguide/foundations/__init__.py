@@ -2,7 +2,7 @@
 
 - :mod:`dlguide.foundations.depth` -- why depth matters: layer representations and linear probes
 - :mod:`dlguide.foundations.handmade` -- hand-made image features, as classical ML used them
-- :mod:`dlguide.foundations.learning_curves` -- accuracy against training-set size, and small models
+- :mod:`dlguide.foundations.learning_curves` -- accuracy against training-set size
 - :mod:`dlguide.foundations.activations` -- activation functions and their derivatives
 - :mod:`dlguide.foundations.mlp` -- a NumPy multilayer perceptron: forward and backward passes
 - :mod:`dlguide.foundations.losses` -- loss functions and their gradients

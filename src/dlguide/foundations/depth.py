@@ -1,4 +1,4 @@
-"""Why depth matters: a small CNN, the representation at each layer, and linear probes.
+"""Why depth matters: the representation at each layer of a small CNN, and linear probes.
 
 A *linear probe* asks how much of a task a layer's representation has already
 solved: freeze the network, take the layer's output for every image, and fit
@@ -25,57 +25,25 @@ __all__ = [
     "layer_representations",
     "probe_accuracy",
     "probe_layers",
-    "silhouette_cnn",
 ]
 
-#: The representations a probe can read, from the input to the last hidden layer.
+#: The representations a probe can read, from the input to the last hidden layer (the
+#: pixels, then the children of a three-block network from :func:`dlguide.models.cnn`).
 LAYER_NAMES = ("pixels", "block1", "block2", "block3", "dense")
-
-
-def silhouette_cnn(n_classes: int = 10) -> Any:
-    """Return a small CNN for 28x28 greyscale images: three conv blocks, one dense layer.
-
-    Each block is a convolution, a ReLU and a 2x2 max-pool, so the maps shrink
-    28 -> 14 -> 7 -> 3 while the channels grow 16 -> 32 -> 64.
-
-    Examples
-    --------
-    >>> import torch
-    >>> model = silhouette_cnn()
-    >>> model(torch.zeros(2, 1, 28, 28)).shape
-    torch.Size([2, 10])
-    >>> [name for name, _ in model.named_children()]
-    ['block1', 'block2', 'block3', 'dense', 'output']
-    """
-    from collections import OrderedDict
-
-    from torch import nn
-
-    n_classes = check_int("n_classes", n_classes, minimum=2)
-
-    def block(c_in: int, c_out: int, k: int) -> nn.Sequential:
-        return nn.Sequential(nn.Conv2d(c_in, c_out, k, padding=k // 2), nn.ReLU(), nn.MaxPool2d(2))
-
-    return nn.Sequential(
-        OrderedDict(
-            block1=block(1, 16, 5),
-            block2=block(16, 32, 3),
-            block3=block(32, 64, 3),
-            dense=nn.Sequential(nn.Flatten(), nn.Linear(64 * 3 * 3, 128), nn.ReLU()),
-            output=nn.Linear(128, n_classes),
-        )
-    )
 
 
 def layer_representations(model: Any, x: Any) -> dict[str, np.ndarray]:
     """Return each layer's output for ``x``, flattened to ``(n, features)``, keyed by layer name.
 
-    ``"pixels"`` is the input itself; the rest follow :data:`LAYER_NAMES`.
+    ``model`` is a network from :func:`dlguide.models.cnn` with three blocks, for 28x28
+    greyscale images; ``"pixels"`` is the input itself; the rest follow :data:`LAYER_NAMES`.
 
     Examples
     --------
     >>> import torch
-    >>> reps = layer_representations(silhouette_cnn(), torch.zeros(3, 1, 28, 28))
+    >>> from dlguide.models import cnn
+    >>> model = cnn((16, 32, 64), kernel_sizes=(5, 3, 3), dense=128)
+    >>> reps = layer_representations(model, torch.zeros(3, 1, 28, 28))
     >>> {name: r.shape[1] for name, r in reps.items()}
     {'pixels': 784, 'block1': 3136, 'block2': 1568, 'block3': 576, 'dense': 128}
     """
@@ -89,7 +57,10 @@ def _representations(model: Any, x: Any, name: str) -> dict[str, np.ndarray]:
     if not isinstance(model, torch.nn.Sequential) or [n for n, _ in model.named_children()][
         : len(LAYER_NAMES) - 1
     ] != list(LAYER_NAMES[1:]):
-        raise TypeError(f"model must be a network from silhouette_cnn(), got {describe(model)}")
+        raise TypeError(
+            "model must be a network from dlguide.models.cnn() with three blocks (children "
+            f"block1, block2, block3, dense, output), got {describe(model)}"
+        )
     check_tensor(name, x)
     if x.ndim != 4 or x.shape[1:] != (1, 28, 28):
         raise ValueError(
@@ -168,14 +139,17 @@ def probe_layers(
     *,
     n_components: int = 16,
 ) -> dict[str, float]:
-    """Return the linear-probe test accuracy of every layer of a :func:`silhouette_cnn`.
+    """Return the linear-probe test accuracy of every layer of ``model``, keyed by layer name.
+
+    ``model`` is as for :func:`layer_representations`; the names are :data:`LAYER_NAMES`.
 
     Examples
     --------
     >>> import torch
+    >>> from dlguide.models import cnn
     >>> _ = torch.manual_seed(0)
     >>> x = torch.rand(40, 1, 28, 28); y = np.arange(40) % 2
-    >>> sorted(probe_layers(silhouette_cnn(), x, y, x, y, n_components=4))
+    >>> sorted(probe_layers(cnn(), x, y, x, y, n_components=4))
     ['block1', 'block2', 'block3', 'dense', 'pixels']
     """
     train = _representations(model, x_train, "x_train")

@@ -7,14 +7,14 @@ subsets of the same training data and score it on the same test set.
 
 :func:`dlguide.training.train_steps` trains each network with Adam on random
 mini-batches, for as long as validation accuracy keeps improving (the weights of its
-best scoring are kept). The chapter trains every model of a comparison by that rule.
+best scoring are kept). The chapter trains every model of a comparison by that rule;
+the networks come from :mod:`dlguide.models`.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 import numpy as np
 
@@ -27,70 +27,8 @@ from dlguide.book.seeding import resolve_seed
 from dlguide.data.sampling import stratified_subset
 
 __all__ = [
-    "image_cnn",
-    "image_mlp",
     "learning_curve",
-    "tabular_mlp",
 ]
-
-
-def image_mlp(n_inputs: int = 784, n_classes: int = 10, hidden: int = 128) -> Any:
-    """Return a multilayer perceptron for flattened images: one hidden ReLU layer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> image_mlp()(torch.zeros(2, 1, 28, 28)).shape
-    torch.Size([2, 10])
-    """
-    from torch import nn
-
-    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
-    n_classes = check_int("n_classes", n_classes, minimum=2)
-    hidden = check_int("hidden", hidden, minimum=1)
-    return nn.Sequential(
-        nn.Flatten(), nn.Linear(n_inputs, hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
-    )
-
-
-def image_cnn(n_classes: int = 10) -> Any:
-    """Return a small CNN for 28x28 greyscale images: two conv blocks and a dense layer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> image_cnn()(torch.zeros(2, 1, 28, 28)).shape
-    torch.Size([2, 10])
-    """
-    from torch import nn
-
-    n_classes = check_int("n_classes", n_classes, minimum=2)
-    return nn.Sequential(
-        nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),  # 28 -> 14
-        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 14 -> 7
-        nn.Flatten(), nn.Linear(16 * 7 * 7, 64), nn.ReLU(), nn.Linear(64, n_classes),
-    )  # fmt: skip
-
-
-def tabular_mlp(n_inputs: int, n_classes: int = 2, hidden: int = 64) -> Any:
-    """Return an MLP for a table of features: two hidden ReLU layers.
-
-    Examples
-    --------
-    >>> import torch
-    >>> tabular_mlp(30)(torch.zeros(4, 30)).shape
-    torch.Size([4, 2])
-    """
-    from torch import nn
-
-    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
-    n_classes = check_int("n_classes", n_classes, minimum=2)
-    hidden = check_int("hidden", hidden, minimum=1)
-    return nn.Sequential(
-        nn.Linear(n_inputs, hidden), nn.ReLU(),
-        nn.Linear(hidden, hidden), nn.ReLU(),
-        nn.Linear(hidden, n_classes),
-    )  # fmt: skip
 
 
 def learning_curve(

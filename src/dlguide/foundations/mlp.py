@@ -6,8 +6,8 @@ as it is (the *logits*). :func:`forward` is that loop and nothing else.
 :func:`backward` walks the same layers in reverse and applies the chain rule,
 giving the gradient of a loss with respect to every weight and bias.
 :func:`to_torch` builds the same network in PyTorch, so both passes can be
-checked against an independent implementation. :func:`torch_mlp` and :func:`keras_mlp`
-build a fresh ReLU network of given layer sizes in PyTorch and in Keras, the two
+checked against an independent implementation. :func:`keras_mlp` builds a fresh ReLU
+network of given layer sizes in Keras, the twin of :func:`dlguide.models.mlp` in the two
 framework tabs of the optimizers chapter.
 """
 
@@ -20,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from dlguide._checks import check_array, check_int, check_positive, check_str, describe
+from dlguide._checks import (
+    check_array,
+    check_int,
+    check_ints,
+    check_positive,
+    check_str,
+    describe,
+)
 from dlguide.book.seeding import resolve_seed
 from dlguide.foundations.activations import ACTIVATIONS, activate, derivative
 
@@ -34,7 +41,6 @@ __all__ = [
     "max_relative_error",
     "numerical_gradients",
     "to_torch",
-    "torch_mlp",
 ]
 
 
@@ -273,58 +279,24 @@ def to_torch(net: MLP) -> Any:
     True
     """
     import torch
-    from torch import nn
+
+    from dlguide.models import mlp
 
     net = _check_mlp(net)
-    make = {
-        "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU,
-        "leaky_relu": nn.LeakyReLU, "gelu": nn.GELU, "silu": nn.SiLU,
-    }[net.activation]  # fmt: skip
-    layers: list[nn.Module] = []
-    for i, (w, b) in enumerate(zip(net.weights, net.biases)):
-        linear = nn.Linear(*w.shape, dtype=torch.float64)
-        with torch.no_grad():
+    model = mlp(net.sizes, activation=net.activation, dtype=torch.float64)
+    with torch.no_grad():
+        for linear, w, b in zip(model[::2], net.weights, net.biases):
             linear.weight.copy_(torch.from_numpy(w.T))
             linear.bias.copy_(torch.from_numpy(b))
-        layers.append(linear)
-        if i < len(net.weights) - 1:
-            layers.append(make())
-    return nn.Sequential(*layers)
-
-
-def _check_sizes(sizes: Any) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a sequence of layer widths, got {describe(sizes)}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must name at least an input and an output width, got {sizes!r}")
-    return [check_int(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
-
-
-def torch_mlp(sizes: Sequence[int]) -> Any:
-    """Return a fresh PyTorch MLP: ``Linear`` layers of ``sizes``, ReLU between them.
-
-    It outputs logits (``torch.nn.functional.cross_entropy`` applies the softmax).
-
-    Examples
-    --------
-    >>> model = torch_mlp([64, 32, 10])
-    >>> sum(p.numel() for p in model.parameters())  # 64*32 + 32 + 32*10 + 10
-    2410
-    """
-    from torch import nn
-
-    sizes = _check_sizes(sizes)
-    layers: list[nn.Module] = []
-    for n_in, n_out in itertools.pairwise(sizes):
-        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
-    return nn.Sequential(*layers[:-1])  # no ReLU after the output layer
+    return model
 
 
 def keras_mlp(sizes: Sequence[int]) -> Any:
-    """Return the same MLP in Keras (uncompiled), with a softmax on the output layer.
+    """Return a ReLU MLP in Keras (uncompiled), with a softmax on the output layer.
 
-    ``Dense`` layers of ``sizes[1:]`` on inputs of width ``sizes[0]``; the softmax adds
-    no parameters, so the count equals :func:`torch_mlp`'s.
+    ``Dense`` layers of ``sizes[1:]`` on inputs of width ``sizes[0]``: the network that
+    :func:`dlguide.models.mlp` builds in PyTorch from the same ``sizes``; the softmax adds
+    no parameters, so the two have the same count.
 
     Examples
     --------
@@ -334,7 +306,7 @@ def keras_mlp(sizes: Sequence[int]) -> Any:
     """
     import keras
 
-    sizes = _check_sizes(sizes)
+    sizes = check_ints("sizes", sizes, minimum=1, min_len=2)
     model = keras.Sequential([keras.Input(shape=(sizes[0],))])
     for width in sizes[1:-1]:
         model.add(keras.layers.Dense(width, activation="relu"))

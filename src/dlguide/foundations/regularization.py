@@ -105,8 +105,10 @@ def dropout_mlp(
 ) -> Any:
     """Return an MLP for flattened images with two hidden ReLU layers, each followed by dropout.
 
-    With ``p=0`` the dropout layers do nothing, so networks built with the same
-    ``seed`` and different ``p`` start from the same weights: only the
+    The network is :func:`dlguide.models.mlp`'s, ``[n_inputs, hidden, hidden, n_classes]``
+    with ``dropout=p``, drawn from its own ``seed``: torch's global generator is left
+    as it was. With ``p=0`` the dropout layers do nothing, so networks built with the
+    same ``seed`` and different ``p`` start from the same weights: only the
     regularization differs.
 
     Parameters
@@ -130,7 +132,8 @@ def dropout_mlp(
     """
     seed = resolve_seed(seed)
     import torch
-    from torch import nn
+
+    from dlguide.models import mlp
 
     p = _check_rate(p)
     hidden = check_int("hidden", hidden, minimum=1)
@@ -140,12 +143,7 @@ def dropout_mlp(
     state = torch.random.get_rng_state()
     torch.manual_seed(seed)
     try:
-        return nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(n_inputs, hidden), nn.ReLU(), nn.Dropout(p),
-            nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(p),
-            nn.Linear(hidden, n_classes),
-        )  # fmt: skip
+        return mlp([n_inputs, hidden, hidden, n_classes], dropout=p, flatten=True)
     finally:
         torch.random.set_rng_state(state)
 

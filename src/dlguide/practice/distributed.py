@@ -67,6 +67,8 @@ def train_worker(out: Path, *, epochs: int, batch_size: int, lr: float, seed: in
     from torch.nn.parallel import DistributedDataParallel
     from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
+    from dlguide.models import mlp
+
     rank, world_size = dist.get_rank(), dist.get_world_size()
     x, y, x_test, y_test = _digits(seed)
     data = TensorDataset(x, y)
@@ -74,7 +76,7 @@ def train_worker(out: Path, *, epochs: int, batch_size: int, lr: float, seed: in
     loader = DataLoader(data, batch_size=batch_size, sampler=sampler)
 
     torch.manual_seed(seed + rank)  # different starting weights on purpose: DDP copies rank 0's
-    model = nn.Sequential(nn.Linear(x.shape[1], _HIDDEN), nn.ReLU(), nn.Linear(_HIDDEN, 10))
+    model = mlp([x.shape[1], _HIDDEN, 10])  # Linear, ReLU, Linear
     ddp = DistributedDataParallel(model)  # broadcasts rank 0's weights to every rank
     optimizer = torch.optim.Adam(ddp.parameters(), lr=lr)
 

@@ -1,7 +1,8 @@
 """One small model, three frameworks: plain PyTorch, Keras 3 and PyTorch Lightning.
 
 Each ``train_*`` function builds the same network (the flattened image, one hidden
-layer of :data:`HIDDEN` ReLU units, one output per class), trains it with Adam and
+layer of :data:`HIDDEN` ReLU units, one output per class: :func:`dlguide.models.mlp`
+in PyTorch and Lightning, the same layers spelt out in Keras), trains it with Adam and
 cross-entropy for the same number of epochs and batch size, and returns a
 :class:`FrameworkRun` with the test accuracy and the wall-clock training time.
 The functions are short on purpose: the book shows their source side by side, so
@@ -96,8 +97,10 @@ def train_torch(
     import torch
     from torch import nn
 
+    from dlguide.models import mlp
+
     start = time.perf_counter()
-    model = nn.Sequential(nn.Linear(x.shape[1], HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, n_classes))
+    model = mlp([x.shape[1], HIDDEN, n_classes])  # Linear, ReLU, Linear
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
     for _ in range(epochs):
@@ -191,13 +194,12 @@ def train_lightning(
     from torch.utils.data import DataLoader, TensorDataset
 
     from dlguide._lightning import quiet_lightning
+    from dlguide.models import mlp
 
     class Classifier(L.LightningModule):
         def __init__(self) -> None:
             super().__init__()
-            self.net = nn.Sequential(
-                nn.Linear(x.shape[1], HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, n_classes)
-            )
+            self.net = mlp([x.shape[1], HIDDEN, n_classes])  # a torch.nn.Sequential
 
         def training_step(self, batch: Any, batch_idx: int) -> Any:
             inputs, targets = batch
