@@ -397,7 +397,7 @@ def _listed(items: list[str]) -> str:
 
 def claim_seed_spread(
     doc: str, claim_name: str, *, tol: float, record: str | os.PathLike[str] | None = None
-) -> SeedSpread:
+) -> str:
     """Glue a claim's values under every seed of the robustness record, as ``<name>-seeds``.
 
     The text reads like "90.2%, 89.3% and 90.0% under seeds 0, 1 and 2", each value

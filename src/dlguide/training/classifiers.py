@@ -1,18 +1,20 @@
-"""Training and scoring PyTorch classifiers on tensors, all through :func:`train_loop`.
+"""Training and scoring PyTorch classifiers on tensors, all through one loop.
 
 Three ways to fit a classifier, for three kinds of chapter:
 
-- :func:`fit_classifier`, the shortest: Adam, a few epochs, optionally a validation
-  accuracy after each. The first chapters only need training to work.
-- :func:`fit_tracked`, every knob that the chapters on optimizers, regularization
-  and the workflow turn: the optimizer and its learning-rate schedule, weight
-  decay, an L1 penalty, data augmentation, and early stopping on the validation
+- :func:`~dlguide.training.fit_classifier`, the shortest: Adam, a few epochs,
+  optionally a validation accuracy after each. The first chapters only need training
+  to work.
+- :func:`~dlguide.training.fit_tracked`, every knob that the chapters on optimizers,
+  regularization and the workflow turn: the optimizer and its learning-rate schedule,
+  weight decay, an L1 penalty, data augmentation, and early stopping on the validation
   loss, with training and validation loss and accuracy recorded after every epoch.
-- :func:`train_steps`, a fixed number of steps on random mini-batches, so that the
-  cost does not grow with the training set (for learning curves), optionally
-  stopped on the validation accuracy.
+- :func:`~dlguide.training.train_steps`, a fixed number of steps on random
+  mini-batches, so that the cost does not grow with the training set (for learning
+  curves), optionally stopped on the validation accuracy.
 
-All three are configurations of the one loop in :mod:`dlguide.training.loop`.
+All three are configurations of the one loop, :func:`~dlguide.training.train_loop`
+(in :mod:`dlguide.training.loop`).
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """The book's one training loop, and the two ways it draws mini-batches.
 
 Every network in the book whose training loop is not itself the lesson trains in
-:func:`train_loop`: the image classifiers, the language models and taggers, the
-masked language model, the text classifiers. It knows nothing about the data: the
-caller says how to turn one batch into a loss (``batch_loss``) and in which order
-the batches come (``rounds``: groups of batches, usually epochs, after each of which
-the model may be scored on validation data). The samplers :func:`shuffled_epochs`
-and :func:`random_batches` make those rounds from a seeded generator, so a run is
-reproducible and another framework can be fed the very same batches.
+:func:`~dlguide.training.train_loop`: the image classifiers, the language models and
+taggers, the masked language model, the text classifiers. It knows nothing about the
+data: the caller says how to turn one batch into a loss (``batch_loss``) and in which
+order the batches come (``rounds``: groups of batches, usually epochs, after each of
+which the model may be scored on validation data). The samplers
+:func:`~dlguide.training.shuffled_epochs` and :func:`~dlguide.training.random_batches`
+make those rounds from a seeded generator, so a run is reproducible and another
+framework can be fed the very same batches.
 
 The loops that are a lesson stay in their chapters, written out: gradient descent
 in NumPy (:mod:`dlguide.foundations.gradient_descent`), the optimizers' update rules
