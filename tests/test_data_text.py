@@ -164,6 +164,17 @@ def test_cache_key_depends_on_every_input():
     assert base != cache_key("n", {"lr": 0.1, "data": "abc"})
 
 
+def test_cache_key_follows_the_code_not_its_docstrings(tmp_path, monkeypatch):
+    module = tmp_path / "trainer_demo.py"
+    module.write_text('def train(x):\n    "Train."\n    return 2 * x\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = cache_key("m", {"a": 1}, code=["trainer_demo"])
+    module.write_text('def train(x):\n    "Train the model."  # reworded\n    return 2 * x\n')
+    assert cache_key("m", {"a": 1}, code=["trainer_demo"]) == before
+    module.write_text('def train(x):\n    "Train the model."\n    return 3 * x\n')
+    assert cache_key("m", {"a": 1}, code=["trainer_demo"]) != before
+
+
 def test_cache_key_depends_on_versions(monkeypatch):
     import dlguide.book.modelcache as cache
 

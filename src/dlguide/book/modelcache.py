@@ -104,12 +104,14 @@ def _versions() -> dict[str, str]:
 
 
 def _code_fingerprint(code: Sequence[str]) -> str | None:
-    """Return a hash of the named modules' source files (None for no modules).
+    """Return a hash of the named modules' code (None for no modules).
 
-    Each file contributes its name and its bytes. (Written here rather than taken from
-    the Sphinx extension, so that a chapter that uses the cache does not import the
-    build's machinery, and so re-execute when that changes.)
+    Each file contributes its name and the hash of its code without docstrings and
+    comments (:func:`dlguide.book.deps.source_hash`, which keys the chapters too), so
+    editing a docstring of the training code does not retrain a model; editing its code
+    does.
     """
+    from dlguide.book.deps import source_hash
 
     if isinstance(code, str) or not isinstance(code, Sequence):
         raise TypeError(f"code must be a list or tuple of module names, got {describe(code)}")
@@ -127,7 +129,7 @@ def _code_fingerprint(code: Sequence[str]) -> str | None:
         return None
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode() + b"\0" + source_hash(path).encode() + b"\0")
     return digest.hexdigest()
 
 
