@@ -158,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         old = json.loads(RESULT.read_text())
         if old.get("seeds") == args.seeds:
             record["chapters"] = {**old["chapters"], **record_chapters}
+            # the header stays the full run's; this run is listed after it
+            rerun = {k: record[k] for k in ("measured_at", "commit", "seconds")}
+            record.update({k: old[k] for k in ("measured_at", "commit", "jobs", "seconds")})
+            record["reruns"] = [
+                *old.get("reruns", []),
+                {**rerun, "chapters": list(record_chapters)},
+            ]
     RESULT.write_text(json.dumps(record, indent=1, sort_keys=False) + "\n")
     failing = [
         f"{doc} {name}"
