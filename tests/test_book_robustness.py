@@ -68,23 +68,6 @@ def test_values_per_seed_and_failures(tmp_path):
     assert "Changed since" not in text
 
 
-def test_a_rerun_of_some_chapters_is_listed_under_the_full_run(tmp_path):
-    docs, package, _, record = _setup(tmp_path)
-    record["reruns"] = [
-        {
-            "measured_at": "2026-12-03",
-            "commit": "def456",
-            "seconds": 300.0,
-            "chapters": ["part/01-a"],
-        }
-    ]
-    record["chapters"]["part/01-a"]["commit"] = "def456"
-    lines = robustness_markdown(record, docs, package).splitlines()
-    assert lines[0] == "Recorded 2026-12-02 on commit `abc123`, seeds 0, 1, 2, in 10 min."
-    assert lines[1] == "Re-run 2026-12-03 on commit `def456`: `part/01-a`, in 5 min."
-    assert "Recorded on commit `def456`." in lines
-
-
 def test_says_what_changed_since_the_record(tmp_path):
     docs, package, page, record = _setup(tmp_path)
     page.write_text(PAGE.replace("# A chapter", "# A chapter, with new prose"))

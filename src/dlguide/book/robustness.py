@@ -192,12 +192,6 @@ def robustness_markdown(
         f"{held_all} of {total} claims held under every seed.",
         "",
     ]
-    for rerun in record.get("reruns", []):  # runs with --only, added to the record later
-        names = ", ".join(f"`{doc}`" for doc in rerun["chapters"])
-        lines[1:1] = [
-            f"Re-run {rerun['measured_at']} on commit `{rerun['commit']}`: {names}, in "
-            f"{rerun['seconds'] / 60:.0f} min."
-        ]
     crashed = {
         doc: {s: e for s, e in entry.get("errors", {}).items() if e}
         for doc, entry in chapters.items()
