@@ -792,6 +792,11 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "spec": lambda: {"example": "test_bad_input", "n": 1},
         "build": lambda: _write_weights,
     },
+    "dlguide.book.results.remember": {
+        "name": lambda: "test-bad-input",
+        "compute": lambda: lambda: {"n": 1},
+        "code": lambda: "n = 1",
+    },
     "dlguide.data.text.simple_tokens": {"text": lambda: "The bank didn't open."},
     "dlguide.data.text.load_vader_ratings": {"domain": lambda: "tweets"},
     "dlguide.language.vectors.one_hot": {

@@ -106,6 +106,18 @@ def test_failed_determinism_is_said():
     assert "did **not** state the same" in render(data)
 
 
+def test_the_cached_build_comparison_is_said():
+    data = _data(other_cpu_share=0.0)
+    data["cached_build_agrees"] = {"passed": True, "claims": 511, "differ": []}
+    data["determinism"]["results"] = "recomputed"
+    text = render(data)
+    assert "read its trained models and experiment results back from the cache, stated the same" in text
+    assert "(511 claims," in text
+    assert "fresh kernel with every experiment computed again, stated the same" in text
+    data["cached_build_agrees"]["passed"] = False
+    assert "from the cache, did **not** state the same numbers" in render(data)
+
+
 def test_the_recorded_benchmark_renders():
     recorded = ROOT / "docs" / "about" / "benchmark.json"
     if not recorded.exists():

@@ -10,6 +10,11 @@ chapters whose recorded execution time (jupyter-cache) is at most
 ``DLGUIDE_DETERMINISM_MAX_SECONDS`` (default 30 s; every page that takes longer is
 still compared by ``nox -s bench``, which sets it to ``inf`` and re-executes them all).
 
+Experiments that a chapter keeps in the result cache (:func:`dlguide.book.results.remember`)
+are read back from it unless ``DLGUIDE_RESULT_CACHE=off`` is set: then this is a
+comparison of two real executions (``nox -s bench`` sets it); otherwise it checks that a
+chapter reading its results back states what the build stated.
+
 The same chapters are executed once more under another seed (``DLGUIDE_SEED``, default 1,
 set by ``DLGUIDE_OTHER_SEED``): there the values may differ, but every claim the build checked
 must be checked again and hold (a claim that fails raises ``ClaimError`` and stops the

@@ -175,12 +175,24 @@ def benchmark_markdown(data: Mapping[str, Any]) -> str:
         lines += [f"Chapters executed {data['execution_jobs']} at a time.", ""]
     pages = [[f"`{doc}`", f"{s:g}"] for doc, s in chapters.items()]
     lines.append(markdown_table(["page", "execution seconds"], pages, numeric=[False, True]))
+    agree = data.get("cached_build_agrees", {})
+    if agree:
+        same = "stated the same" if agree["passed"] else "did **not** state the same"
+        lines += [
+            "",
+            "The second clean build, which read its trained models and experiment results "
+            f"back from the cache, {same} numbers as the first, which computed them "
+            f"({agree['claims']} claims, every one not marked volatile compared).",
+        ]
     verdict = data.get("determinism", {})
     if verdict:
         same = "stated the same" if verdict["passed"] else "did **not** state the same"
+        how = {"recomputed": " with every experiment computed again",
+               "from the result cache": " with the experiments' results read from the cache"}
         lines += [
             "",
-            f"Every chapter, executed a second time in a fresh kernel, {same} numbers as "
-            "the build (every claim not marked volatile compared).",
+            f"Every chapter, executed a second time in a fresh kernel"
+            f"{how.get(verdict.get('results'), '')}, {same} numbers as the build (every "
+            "claim not marked volatile compared).",
         ]
     return "\n".join(lines)
