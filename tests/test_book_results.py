@@ -166,3 +166,22 @@ def test_keras_draws_continue_as_if_the_result_had_been_computed(cache):
     remember("keras-draws", compute, code="x = 1")
     after_reading = keras.ops.convert_to_numpy(keras.random.uniform((3,)))
     assert np.array_equal(after_reading, after_computing)
+
+
+def test_in_a_kernel_the_code_run_so_far_is_the_key(monkeypatch):
+    import IPython
+
+    class Shell:
+        def __init__(self, cells):
+            self.user_ns = {"In": cells}
+
+    def code(cells):
+        monkeypatch.setattr(IPython, "get_ipython", lambda: Shell(cells))
+        return results._kernel_code()
+
+    # The build's fingerprint cell (comments only) and layout do not count; code does.
+    base = code(["", "# Build fingerprint 1\n", "x = 1\n", "y = x  # the running cell"])
+    assert base == code(["", "# Build fingerprint 2\n", "x = 1\n", "y  =  x"])
+    assert base == code(["x = 1", "y = x"])
+    assert base != code(["x = 2", "y = x"])
+    assert base != code(["x = 1"])

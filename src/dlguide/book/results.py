@@ -110,6 +110,9 @@ def _loaded_modules() -> set[str]:
     }
 
 
+_EMPTY = ast.dump(ast.parse(""))
+
+
 def _cell_code(source: str) -> str:
     """A cell's code as its syntax tree, so that comments and layout do not count."""
     try:
@@ -127,8 +130,9 @@ def _kernel_code() -> str | None:
     shell = get_ipython()
     if shell is None:
         return None
-    cells = shell.user_ns.get("In", [])
-    return "\n\0".join(_cell_code(cell) for cell in cells if cell.strip())
+    code = (_cell_code(cell) for cell in shell.user_ns.get("In", []))
+    # Cells without code (comments only, such as the build's fingerprint cell) do not count.
+    return "\n\0".join(c for c in code if c != _EMPTY)
 
 
 def _threads() -> int | None:
