@@ -191,7 +191,7 @@ def robustness(session: nox.Session) -> None:
 
 @nox.session(name="clear-models", python=False)
 def clear_models(session: nox.Session) -> None:
-    """Empty the model cache (trained models and experiment results): the next build computes all."""
+    """Empty the model cache (trained models, experiment results): the next build computes all."""
     sys.path.insert(0, str(ROOT / "src"))
     from dlguide.book.modelcache import default_model_cache_dir
 

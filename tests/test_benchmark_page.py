@@ -111,7 +111,10 @@ def test_the_cached_build_comparison_is_said():
     data["cached_build_agrees"] = {"passed": True, "claims": 511, "differ": []}
     data["determinism"]["results"] = "recomputed"
     text = render(data)
-    assert "read its trained models and experiment results back from the cache, stated the same" in text
+    assert (
+        "read its trained models and experiment results back from the cache, stated the same"
+        in text
+    )
     assert "(511 claims," in text
     assert "fresh kernel with every experiment computed again, stated the same" in text
     data["cached_build_agrees"]["passed"] = False

@@ -71,8 +71,8 @@ def test_an_edit_of_a_module_the_computation_ran_recomputes(cache):
     remember("curve", compute, code="x = 1")
     (folder,) = cache.glob("result-curve-*")
     loaded = json.loads((folder / "loaded.json").read_text())
-    assert "dlguide.book.results" in loaded  # the modules loaded at the call are recorded
-    loaded["dlguide.book.results"] = "0" * 64  # as if the module's code had changed since
+    assert "dlguide.book.modelcache" in loaded  # the modules loaded at the call are recorded
+    loaded["dlguide.book.modelcache"] = "0" * 64  # as if the module's code had changed since
     (folder / "loaded.json").write_text(json.dumps(loaded))
     remember("curve", compute, code="x = 1")
     assert compute.calls == 2
@@ -80,11 +80,12 @@ def test_an_edit_of_a_module_the_computation_ran_recomputes(cache):
     assert compute.calls == 2  # stored afresh
 
 
-def test_presentation_modules_are_not_part_of_the_key():
-    assert results._presentation("dlguide.plotting.charts")
-    assert results._presentation("dlguide.book.claims")
-    assert not results._presentation("dlguide.training.loop")
-    assert not results._presentation("dlguide.book.results")
+def test_modules_that_compute_no_result_are_not_part_of_the_key():
+    assert results._unkeyed("dlguide.plotting.charts")
+    assert results._unkeyed("dlguide.book.claims")
+    assert results._unkeyed("dlguide.book.results")
+    assert not results._unkeyed("dlguide.training.loop")
+    assert not results._unkeyed("dlguide.book.modelcache")
     assert "dlguide.book.claims" not in results._loaded_modules()
 
 

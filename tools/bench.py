@@ -225,8 +225,11 @@ def determinism(recompute: bool) -> dict[str, object]:
          str(ROOT / "tests" / "site" / "test_determinism.py")],
         env=env, check=False,
     )  # fmt: skip
-    return {"passed": result.returncode == 0, "seconds": round(time.perf_counter() - start, 1),
-            "results": "recomputed" if recompute else "from the result cache"}
+    return {
+        "passed": result.returncode == 0,
+        "seconds": round(time.perf_counter() - start, 1),
+        "results": "recomputed" if recompute else "from the result cache",
+    }
 
 
 def baseline(rev: str) -> dict[str, object]:

@@ -187,8 +187,10 @@ def benchmark_markdown(data: Mapping[str, Any]) -> str:
     verdict = data.get("determinism", {})
     if verdict:
         same = "stated the same" if verdict["passed"] else "did **not** state the same"
-        how = {"recomputed": " with every experiment computed again",
-               "from the result cache": " with the experiments' results read from the cache"}
+        how = {
+            "recomputed": " with every experiment computed again",
+            "from the result cache": " with the experiments' results read from the cache",
+        }
         lines += [
             "",
             f"Every chapter, executed a second time in a fresh kernel"

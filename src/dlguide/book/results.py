@@ -10,7 +10,7 @@ keyed on everything that can change it:
   :func:`remember` included (each cell's syntax tree: comments and layout do not
   count, any edit of what runs does);
 - the code of every ``dlguide`` module loaded at the call (:func:`dlguide.book.deps.source_hash`),
-  except the few that only present results (:data:`PRESENTATION`), and of every module
+  except the few that compute no result (:data:`UNKEYED`), and of every module
   that the computation itself loads (checked again when the result is read);
 - the chapter's seed, torch's thread count, the installed package versions and the
   package's data files.
@@ -46,13 +46,15 @@ from typing import Any, TypeVar
 
 from dlguide._checks import check_str, describe
 
-__all__ = ["PRESENTATION", "remember", "result_cache_enabled"]
+__all__ = ["UNKEYED", "remember", "result_cache_enabled"]
 
 T = TypeVar("T")
 
-#: Modules that present results and compute none: editing them (the claims every
-#: chapter imports, the figures' style) does not discard the cached results.
-PRESENTATION = (
+#: Modules that compute no result: those that present results (the claims every chapter
+#: imports, the figures and their style, the tables) and this cache itself. Editing them
+#: does not discard the cached results.
+UNKEYED = (
+    "dlguide.book.results",
     "dlguide.book.buildinfo",
     "dlguide.book.claims",
     "dlguide.book.deps",
@@ -82,8 +84,8 @@ def result_cache_enabled() -> bool:
     return os.environ.get(_SWITCH, "").strip().lower() not in ("off", "0", "no", "false")
 
 
-def _presentation(module: str) -> bool:
-    return any(module == name or module.startswith(name + ".") for name in PRESENTATION)
+def _unkeyed(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in UNKEYED)
 
 
 def _module_hashes(names: Sequence[str]) -> dict[str, str]:
@@ -106,7 +108,7 @@ def _loaded_modules() -> set[str]:
     return {
         name
         for name in list(sys.modules)
-        if (name == "dlguide" or name.startswith("dlguide.")) and not _presentation(name)
+        if (name == "dlguide" or name.startswith("dlguide.")) and not _unkeyed(name)
     }
 
 
@@ -239,10 +241,7 @@ def remember(name: str, compute: Callable[[], T], *, code: str | None = None) ->
     check_str("name", name)
     if not callable(compute):
         raise TypeError(f"compute must be a function of no arguments, got {describe(compute)}")
-    if code is not None:
-        code = _cell_code(check_str("code", code))
-    else:
-        code = _kernel_code()
+    code = _kernel_code() if code is None else _cell_code(check_str("code", code))
     if code is None or not result_cache_enabled():
         return compute()
     spec, modules = _key(name, code)
