@@ -186,3 +186,19 @@ def test_in_a_kernel_the_code_run_so_far_is_the_key(monkeypatch):
     assert base == code(["x = 1", "y = x"])
     assert base != code(["x = 2", "y = x"])
     assert base != code(["x = 1"])
+
+
+def test_the_modules_the_computation_loaded_are_loaded_when_it_is_read(cache, monkeypatch):
+    import importlib
+    import sys
+
+    name = "dlguide.foundations.handmade"
+
+    def compute():
+        return importlib.import_module(name).SHAPE_FEATURE_NAMES[:2]
+
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    first = remember("loads", compute, code="x = 1")
+    monkeypatch.delitem(sys.modules, name)  # a fresh kernel, where the result is read back
+    assert remember("loads", compute, code="x = 1") == first
+    assert name in sys.modules

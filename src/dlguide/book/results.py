@@ -22,18 +22,20 @@ unless ``code`` is given. ``DLGUIDE_RESULT_CACHE=off`` turns the cache off (the
 determinism check does, so that it compares two real executions), and ``nox -s
 clear-models`` empties it with the models.
 
-A result is stored with :mod:`pickle`: numbers, arrays, lists and dicts, and trained
+A result is stored with ``pickle``: numbers, arrays, lists and dicts, and trained
 torch or Keras models, but not figures. What the computation prints, plots or claims is
 not stored, so print, plot and claim outside it. The global random generators
 (Python's, NumPy's, torch's and Keras's) are stored as the computation left them and
 restored when the result is read back, so the cells after it draw the same numbers
-whether it ran or not.
+whether it ran or not; the ``dlguide`` modules it loaded are imported, so that a later
+result's key is the same whether this one was computed or read.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
 import importlib.util
 import json
 import os
@@ -42,17 +44,15 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from dlguide._checks import check_str, describe
 
 __all__ = ["UNKEYED", "remember", "result_cache_enabled"]
 
-T = TypeVar("T")
-
-#: Modules that compute no result: those that present results (the claims every chapter
-#: imports, the figures and their style, the tables) and this cache itself. Editing them
-#: does not discard the cached results.
+#: The modules that compute no result and so are not part of the key, namely those that
+#: present results (the claims every chapter imports, the figures and their style, the
+#: tables) and this cache itself. Editing them does not discard the cached results.
 UNKEYED = (
     "dlguide.book.results",
     "dlguide.book.buildinfo",
@@ -208,7 +208,7 @@ def _fresh(folder: Path) -> bool:
     return _module_hashes(list(loaded)) == loaded and (folder / _RESULT).is_file()
 
 
-def remember(name: str, compute: Callable[[], T], *, code: str | None = None) -> T:
+def remember(name: str, compute: Callable[[], Any], *, code: str | None = None) -> Any:
     """Return ``compute()``, from the result cache when nothing that determines it changed.
 
     Parameters
@@ -218,7 +218,7 @@ def remember(name: str, compute: Callable[[], T], *, code: str | None = None) ->
         cache folder and is part of the key.
     compute
         A function of no arguments that computes the result. It should return numbers,
-        arrays, trained models, or lists, tuples and dicts of them (anything :mod:`pickle`
+        arrays, trained models, or lists, tuples and dicts of them (anything ``pickle``
         stores); it should not print, plot or claim, since a cached result skips it.
     code
         The code that determines the result. In a notebook kernel, leave it out: the
@@ -245,7 +245,7 @@ def remember(name: str, compute: Callable[[], T], *, code: str | None = None) ->
     if code is None or not result_cache_enabled():
         return compute()
     spec, modules = _key(name, code)
-    computed: list[T] = []
+    computed: list[Any] = []
 
     def build(folder: Path) -> None:
         before = _loaded_modules()
@@ -271,5 +271,9 @@ def remember(name: str, compute: Callable[[], T], *, code: str | None = None) ->
         if computed:
             return computed[0]
     value, state = pickle.loads((folder / _RESULT).read_bytes())
-    _set_random_state(state)  # as if compute had run: later cells draw the same numbers
+    # As if compute had run: later cells draw the same random numbers, and find loaded the
+    # modules it loaded (they are part of the key of any later result).
+    _set_random_state(state)
+    for module in json.loads((folder / _LOADED).read_text()):
+        importlib.import_module(module)
     return value
