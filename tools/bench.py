@@ -221,7 +221,8 @@ def determinism(recompute: bool) -> dict[str, object]:
         env["DLGUIDE_RESULT_CACHE"] = "off"
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        # The same seed only: the other seeds are the robustness run's (nox -s robustness).
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "reexecution",
          str(ROOT / "tests" / "site" / "test_determinism.py")],
         env=env, check=False,
     )  # fmt: skip

@@ -46,7 +46,7 @@ def versions_table(packages: Sequence[str] = KEY_PACKAGES) -> str:
 
 _BENCHMARK_LABELS = {
     "clean": "clean build (every chapter executed, every model trained)",
-    "clean_models_cached": "clean build, trained models already in the model cache",
+    "clean_models_cached": "clean build, trained models and experiment results in the cache",
     "nothing_changed": "rebuild, nothing changed",
     "prose_edit": "rebuild after a prose-only edit",
     "code_cell_edit": "rebuild after editing one code cell",
@@ -197,4 +197,6 @@ def benchmark_markdown(data: Mapping[str, Any]) -> str:
             f"{how.get(verdict.get('results'), '')}, {same} numbers as the build (every "
             "claim not marked volatile compared).",
         ]
+        if isinstance(verdict.get("scope"), str):
+            lines[-1] += f" Scope: {verdict['scope']}."
     return "\n".join(lines)
