@@ -98,7 +98,10 @@ def test_the_switch_turns_the_cache_off(cache, monkeypatch):
     assert not cache.exists() or not list(cache.glob("result-*"))
 
 
-def test_outside_a_kernel_without_code_it_only_computes(cache):
+def test_outside_a_kernel_without_code_it_only_computes(cache, monkeypatch):
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # another test may start a shell
     compute = Counter()
     remember("curve", compute)
     remember("curve", compute)

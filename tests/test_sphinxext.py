@@ -364,3 +364,25 @@ def test_a_module_edited_while_the_chapter_runs_reexecutes_it_next_time(tmp_path
     # This time the edit wrote what was already there: nothing is stale.
     assert _build(src).returncode == 0
     assert runs() == 2
+
+
+def test_module_hashes_are_computed_once_per_content(tmp_path):
+    from dlguide.book.deps import source_hash
+    from dlguide.book.sphinxext import _hashed_once
+
+    calls = []
+
+    def counting(path):
+        calls.append(path)
+        return source_hash(path)
+
+    hashed = _hashed_once(counting)
+    module = tmp_path / "m.py"
+    module.write_text("x = 2\n")
+    first = hashed(module)
+    assert hashed(module) == first and len(calls) == 1  # the same bytes: not parsed again
+    module.write_text("x = 3\n")  # same size, at once: still seen
+    assert hashed(module) != first and len(calls) == 2
+    assert _hashed_once(hashed) is hashed
+    with pytest.raises(ValueError, match="path must be an existing file"):
+        hashed(tmp_path / "absent.py")

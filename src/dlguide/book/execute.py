@@ -188,6 +188,10 @@ def _worker(argv: list[str]) -> int:
     """Execute one notebook: ``IN OUT CWD TIMEOUT`` (see the module's docstring)."""
     import traceback
 
+    # nbformat's jsonschema would import rfc3987_syntax (from JupyterLab's dependencies),
+    # which takes seconds to compile its grammars; nbformat checks no IRI formats.
+    sys.modules.setdefault("rfc3987_syntax", None)
+
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
