@@ -37,33 +37,30 @@ def test_a_result_is_computed_once_and_read_back(cache):
     assert len(list(cache.glob("result-curve-*"))) == 1
 
 
-def test_comments_and_layout_of_the_code_do_not_count(cache):
+def calls_for_two(first, second, between=lambda: None):
+    """How many times compute runs for two ``remember`` calls, given as (name, code)."""
     compute = Counter()
-    remember("curve", compute, code="x = 1")
-    remember("curve", compute, code="x  =  1  # the same code\n")
-    assert compute.calls == 1
+    remember(first[0], compute, code=first[1])
+    between()
+    remember(second[0], compute, code=second[1])
+    return compute.calls
+
+
+def test_comments_and_layout_of_the_code_do_not_count(cache):
+    assert calls_for_two(("curve", "x = 1"), ("curve", "x  =  1  # the same code\n")) == 1
 
 
 def test_an_edit_of_the_code_recomputes(cache):
-    compute = Counter()
-    remember("curve", compute, code="x = 1")
-    remember("curve", compute, code="x = 2")
-    assert compute.calls == 2
+    assert calls_for_two(("curve", "x = 1"), ("curve", "x = 2")) == 2
 
 
 def test_another_seed_recomputes(cache, monkeypatch):
-    compute = Counter()
-    remember("curve", compute, code="x = 1")
-    monkeypatch.setenv("DLGUIDE_SEED", "1")
-    remember("curve", compute, code="x = 1")
-    assert compute.calls == 2
+    another_seed = lambda: monkeypatch.setenv("DLGUIDE_SEED", "1")  # noqa: E731
+    assert calls_for_two(("curve", "x = 1"), ("curve", "x = 1"), another_seed) == 2
 
 
 def test_another_name_is_another_result(cache):
-    compute = Counter()
-    remember("curve", compute, code="x = 1")
-    remember("other", compute, code="x = 1")
-    assert compute.calls == 2
+    assert calls_for_two(("curve", "x = 1"), ("other", "x = 1")) == 2
 
 
 def test_an_edit_of_a_module_the_computation_ran_recomputes(cache):
