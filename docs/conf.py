@@ -22,7 +22,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
     "sphinx.ext.mathjax",
-    "sphinx.ext.autodoc",  # the API reference (docs/reference/api.md) from docstrings
+    "sphinx.ext.autodoc",  # the API reference (docs/reference/api/*.md) from docstrings
     "sphinx.ext.napoleon",  # ...written in the NumPy style
     "dlguide.book.sphinxext",  # quiet self-contained kernels; re-run chapters when dlguide changes
 ]
