@@ -288,7 +288,9 @@ def test_an_edit_reexecutes_only_the_chapters_that_imported_it(tmp_path):
     assert "executing 3 chapter(s), 2 at a time" in result.output
     assert "value 1" in (html / "one.html").read_text()
 
-    # Nothing changed: nothing executes (the records reproduce the keys).
+    # Nothing changed: nothing executes (the records reproduce the keys). The builds
+    # below start from the source hashes and versions the first one kept.
+    assert (tmp_path / "_build" / ".dlguide-memo.json").is_file()
     result = _build(src, jobs=2)
     assert result.returncode == 0, result.output
     assert runs() == ["one", "two"]
@@ -386,3 +388,62 @@ def test_module_hashes_are_computed_once_per_content(tmp_path):
     assert _hashed_once(hashed) is hashed
     with pytest.raises(ValueError, match="path must be an existing file"):
         hashed(tmp_path / "absent.py")
+
+
+def test_module_hashes_from_an_earlier_build_are_reused_by_content(tmp_path):
+    from dlguide.book.deps import source_hash
+    from dlguide.book.sphinxext import _hashed_once
+
+    calls = []
+
+    def counting(path):
+        calls.append(path)
+        return source_hash(path)
+
+    module = tmp_path / "m.py"
+    module.write_text("x = 2\n")
+    earlier = _hashed_once(counting)
+    first = earlier(module)
+    # The next build starts from what the earlier one used: no parsing for the same bytes.
+    later = _hashed_once(counting, dict(earlier.used))
+    assert later(module) == first and len(calls) == 1
+    module.write_text("x = 5\n")  # new bytes: parsed, whatever the memo holds
+    assert later(module) == source_hash(module) != first and len(calls) == 2
+    assert len(later.used) == 2  # the memo it leaves: the two contents it hashed
+
+
+def _dist_info(folder: Path, name: str, version: str) -> None:
+    info = folder / f"{name}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+def test_installed_versions_are_asked_again_when_a_distribution_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from dlguide.book.deps import installed_versions
+    from dlguide.book.sphinxext import _versions_once
+
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+    calls = []
+
+    def counting():
+        calls.append(1)
+        return installed_versions()
+
+    versions = _versions_once(counting)
+    _dist_info(site, "dlguide_fake_dist", "1.0")
+    assert "dlguide-fake-dist==1.0" in versions().replace("_", "-")
+    assert "dlguide-fake-dist==1.0" in versions().replace("_", "-") and len(calls) == 1
+    # An upgrade, as pip does it: the old metadata folder goes, a new one comes.
+    shutil.rmtree(site / "dlguide_fake_dist-1.0.dist-info")
+    _dist_info(site, "dlguide_fake_dist", "1.1")
+    answer = versions().replace("_", "-")
+    assert "dlguide-fake-dist==1.1" in answer and "dlguide-fake-dist==1.0" not in answer
+    assert len(calls) == 2
+    # A later build, same distributions: answered from the memo, not by reading them all.
+    later = _versions_once(counting, dict(versions.used))
+    assert later() == versions() and len(calls) == 2
+    assert _versions_once(later) is later

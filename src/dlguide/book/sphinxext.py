@@ -36,6 +36,7 @@ import importlib.util
 import json
 import os
 import re
+import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -436,17 +437,20 @@ def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
         )
 
 
-def _hashed_once(function: Any) -> Any:
+def _hashed_once(function: Any, memo: dict[str, str] | None = None) -> Any:
     """Return ``function`` (a file's source hash) remembering its answer per file content.
 
     Every chapter's key hashes the modules it imported, and most chapters import the same
     ones: without this, a build that changes nothing parsed each module's syntax tree once
     per chapter, a thousand times (seconds of a rebuild). Reading a file's bytes and
-    hashing them is cheap; a file whose bytes changed is parsed again.
+    hashing them is cheap; a file whose bytes changed is parsed again. ``memo`` (content
+    SHA-256 to source hash) starts it with the answers of an earlier build; the wrapper's
+    ``used`` attribute holds those this process needed, to be kept for the next one.
     """
     if getattr(function, "_dlguide_hashed_once", False):
         return function
-    known: dict[str, str] = {}
+    known: dict[str, str] = dict(memo or {})
+    used: dict[str, str] = {}
 
     def hashed(path: Any) -> str:
         try:
@@ -456,20 +460,102 @@ def _hashed_once(function: Any) -> Any:
         key = hashlib.sha256(data).hexdigest()
         if key not in known:
             known[key] = function(path)
+        used[key] = known[key]
         return known[key]
 
     hashed._dlguide_hashed_once = True  # type: ignore[attr-defined]
+    hashed.used = used  # type: ignore[attr-defined]
     hashed.__doc__ = function.__doc__
     return hashed
+
+
+def _distributions_stamp() -> str:
+    """A hash of where each installed distribution's metadata is and when it last changed.
+
+    pip installs, upgrades and removes a distribution by adding or deleting its
+    ``.dist-info`` folder (editable installs add a ``.pth`` file), so the same stamp means
+    the same installed versions; taking it costs a directory listing, not reading several
+    hundred metadata files as :func:`dlguide.book.deps.installed_versions` does.
+    """
+    digest = hashlib.sha256()
+    suffixes = (".dist-info", ".egg-info", ".egg-link", ".pth")
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as found:
+                items = sorted(
+                    (item.name, item.stat().st_mtime_ns)
+                    for item in found
+                    if item.name.endswith(suffixes)
+                )
+        except OSError:
+            continue
+        digest.update(f"{entry}\0{items}\0".encode())
+    return digest.hexdigest()
+
+
+def _versions_once(function: Any, memo: dict[str, str] | None = None) -> Any:
+    """Return ``function`` (:func:`~dlguide.book.deps.installed_versions`) answered from memory.
+
+    Its answer is kept with the :func:`_distributions_stamp` it was computed under, in
+    this process and, through ``memo`` and the wrapper's ``used``, for the next build;
+    a different stamp (a package installed, upgraded or removed) asks ``function`` again.
+    """
+    if getattr(function, "_dlguide_versions_once", False):
+        return function
+    known: dict[str, str] = dict(memo or {})
+    used: dict[str, str] = {}
+
+    def versions() -> str:
+        stamp = _distributions_stamp()
+        if stamp not in known:
+            known[stamp] = function()
+        used[stamp] = known[stamp]
+        return known[stamp]
+
+    versions._dlguide_versions_once = True  # type: ignore[attr-defined]
+    versions.used = used  # type: ignore[attr-defined]
+    versions.__doc__ = function.__doc__
+    return versions
+
+
+def _memo_file(app: Any) -> Path:
+    return Path(app.outdir).parent / ".dlguide-memo.json"
+
+
+def _read_memo(app: Any) -> dict[str, dict[str, str]]:
+    try:
+        memo = json.loads(_memo_file(app).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(memo, dict):
+        return {}
+    return {k: v for k, v in memo.items() if isinstance(v, dict)}
+
+
+def _write_memo(app: Any, exception: BaseException | None) -> None:
+    """Keep the source hashes and installed versions this build needed, for the next one."""
+    if exception is not None:
+        return
+    memo = {
+        "source_hash": dict(source_hash.used),
+        "installed_versions": dict(installed_versions.used),
+    }
+    if memo != _read_memo(app):
+        _memo_file(app).parent.mkdir(parents=True, exist_ok=True)
+        _memo_file(app).write_text(json.dumps(memo, indent=0, sort_keys=True))
 
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     # Within the Sphinx process only (kernels import dlguide.book.deps afresh).
-    global source_hash
+    global installed_versions, source_hash
     from dlguide.book import deps
 
-    deps.source_hash = source_hash = _hashed_once(deps.source_hash)
+    memo = _read_memo(app)
+    deps.source_hash = source_hash = _hashed_once(deps.source_hash, memo.get("source_hash"))
+    deps.installed_versions = installed_versions = _versions_once(
+        deps.installed_versions, memo.get("installed_versions")
+    )
     app.add_config_value("dlguide_dependency_package", "dlguide", "env")
     app.add_config_value("dlguide_execution_jobs", None, "")
     app.connect("config-inited", _kernel_environment)
@@ -478,4 +564,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("source-read", _add_build_cells)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
+    app.connect("build-finished", _write_memo)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
