@@ -437,6 +437,40 @@ def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
         )
 
 
+def _remembered(function: Any, key: Any, memo: dict[str, str] | None) -> Any:
+    """Return ``function`` answering from memory while ``key(*args)`` is unchanged.
+
+    ``memo`` starts it with an earlier build's answers; the wrapper's ``used`` attribute
+    holds the answers this process needed, to be kept for the next build. ``key`` returns
+    None where it cannot tell (then ``function`` answers, with its own errors).
+    """
+    if getattr(function, "_dlguide_remembered", False):
+        return function
+    known: dict[str, str] = dict(memo or {})
+    used: dict[str, str] = {}
+
+    def remembered(*args: Any) -> str:
+        found = key(*args)
+        if found is None:
+            return function(*args)
+        if found not in known:
+            known[found] = function(*args)
+        used[found] = known[found]
+        return known[found]
+
+    remembered._dlguide_remembered = True  # type: ignore[attr-defined]
+    remembered.used = used  # type: ignore[attr-defined]
+    remembered.__doc__ = function.__doc__
+    return remembered
+
+
+def _content_key(path: Any) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except (OSError, TypeError, ValueError):
+        return None
+
+
 def _hashed_once(function: Any, memo: dict[str, str] | None = None) -> Any:
     """Return ``function`` (a file's source hash) remembering its answer per file content.
 
@@ -444,29 +478,9 @@ def _hashed_once(function: Any, memo: dict[str, str] | None = None) -> Any:
     ones: without this, a build that changes nothing parsed each module's syntax tree once
     per chapter, a thousand times (seconds of a rebuild). Reading a file's bytes and
     hashing them is cheap; a file whose bytes changed is parsed again. ``memo`` (content
-    SHA-256 to source hash) starts it with the answers of an earlier build; the wrapper's
-    ``used`` attribute holds those this process needed, to be kept for the next one.
+    SHA-256 to source hash) holds an earlier build's answers (see :func:`_remembered`).
     """
-    if getattr(function, "_dlguide_hashed_once", False):
-        return function
-    known: dict[str, str] = dict(memo or {})
-    used: dict[str, str] = {}
-
-    def hashed(path: Any) -> str:
-        try:
-            data = Path(path).read_bytes()
-        except (OSError, TypeError, ValueError):
-            return function(path)  # its own clear error
-        key = hashlib.sha256(data).hexdigest()
-        if key not in known:
-            known[key] = function(path)
-        used[key] = known[key]
-        return known[key]
-
-    hashed._dlguide_hashed_once = True  # type: ignore[attr-defined]
-    hashed.used = used  # type: ignore[attr-defined]
-    hashed.__doc__ = function.__doc__
-    return hashed
+    return _remembered(function, _content_key, memo)
 
 
 def _distributions_stamp() -> str:
@@ -496,26 +510,10 @@ def _distributions_stamp() -> str:
 def _versions_once(function: Any, memo: dict[str, str] | None = None) -> Any:
     """Return ``function`` (:func:`~dlguide.book.deps.installed_versions`) answered from memory.
 
-    Its answer is kept with the :func:`_distributions_stamp` it was computed under, in
-    this process and, through ``memo`` and the wrapper's ``used``, for the next build;
-    a different stamp (a package installed, upgraded or removed) asks ``function`` again.
+    Its answer is kept with the :func:`_distributions_stamp` it was computed under; a
+    different stamp (a package installed, upgraded or removed) asks ``function`` again.
     """
-    if getattr(function, "_dlguide_versions_once", False):
-        return function
-    known: dict[str, str] = dict(memo or {})
-    used: dict[str, str] = {}
-
-    def versions() -> str:
-        stamp = _distributions_stamp()
-        if stamp not in known:
-            known[stamp] = function()
-        used[stamp] = known[stamp]
-        return known[stamp]
-
-    versions._dlguide_versions_once = True  # type: ignore[attr-defined]
-    versions.used = used  # type: ignore[attr-defined]
-    versions.__doc__ = function.__doc__
-    return versions
+    return _remembered(function, _distributions_stamp, memo)
 
 
 def _memo_file(app: Any) -> Path:
