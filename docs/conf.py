@@ -163,6 +163,10 @@ html_theme_options = {
     "launch_buttons": {},
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    # The sidebar lists the pages of the book's tables of contents, not the pages below
+    # them (the API reference's nine pages are listed on it): the theme's toggle for a
+    # nested list is a <summary> with an icon and no text, which screen readers cannot name.
+    "max_navbar_depth": 1,
 }
 
 
