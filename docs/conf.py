@@ -324,23 +324,22 @@ html_theme_options["primary_sidebar_end"] = ["pdf-link.html"]
 # empty chapter: in the PDF it gives up its heading, the bibliography is called References,
 # and links to the page land on the bibliography.
 _PDF_BIBLIOGRAPHY_PAGE = "about/references"
-_PDF_LONGEST_VALUE = 200  # characters of a documented constant's value the PDF prints
+_LONGEST_VALUE = 200  # characters of a documented constant's value the reference prints
 
 
-def _pdf_short_values(app, doctree):
-    """In the PDF, shorten documented constants whose value runs over a page.
+def _short_values(app, doctree):
+    """Shorten documented constants whose value is too long to read in a signature.
 
-    A signature cannot break across pages, and the API reference prints the repr of each
-    module constant (dlguide.book.objectives.OBJECTIVES runs to pages). The site keeps it.
+    The API reference prints the repr of each module constant, and
+    dlguide.book.objectives.OBJECTIVES runs to pages: in the PDF a signature cannot break
+    across pages, and on the site it runs past the column into the contents sidebar.
     """
     from docutils import nodes
     from sphinx import addnodes
 
-    if app.builder.name != "latex":
-        return
     for annotation in list(doctree.findall(addnodes.desc_annotation)):
         text = annotation.astext()
-        if text.lstrip().startswith("=") and len(text) > _PDF_LONGEST_VALUE:
+        if text.lstrip().startswith("=") and len(text) > _LONGEST_VALUE:
             del annotation[:]
             annotation += nodes.Text(" = ... (too long to print; see the module's source)")
 
@@ -396,7 +395,7 @@ _setup_site = setup
 def setup(app):
     _setup_site(app)
     app.connect("doctree-read", _pdf_front_matter_and_parts)
-    app.connect("doctree-read", _pdf_short_values)
+    app.connect("doctree-read", _short_values)
     app.connect("doctree-read", _pdf_bibliography_page)
 
 
