@@ -6,6 +6,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("DLGUIDE_SITE", ROOT / "docs" / "_build" / "html"))
@@ -49,3 +50,24 @@ def titles() -> dict[str, str]:
 def notebook_pages() -> list[str]:
     """The documents that were executed as notebooks (they have an .ipynb download)."""
     return [d for d in docnames() if (SITE / "_sources" / f"{d}.ipynb").exists()]
+
+
+def settle(page: Any) -> None:
+    """Wait until ``page`` has loaded and MathJax (where the page has it) has typeset it.
+
+    "networkidle" alone is not enough: on a busy machine chromium can still be parsing
+    the page (``document.readyState == "loading"``) after the network went quiet, before
+    the theme's scripts (the tab stops of scrollable code, for one) have run.
+    """
+    page.wait_for_function("document.readyState === 'complete'", timeout=60_000)
+    page.evaluate(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        " ? MathJax.startup.promise.then(() => true) : true"
+    )
+
+
+def open_page(page: Any, url: str) -> Any:
+    """Go to ``url`` and wait until it has settled (see :func:`settle`); the response."""
+    response = page.goto(url, wait_until="networkidle")
+    settle(page)
+    return response

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from sitepages import SITE, docnames, notebook_pages
+from sitepages import SITE, docnames, notebook_pages, open_page
 
 CHAPTERS = [d for d in notebook_pages() if not d.startswith("about/") and d != "index"]
 
@@ -29,7 +29,7 @@ def test_there_is_a_chapter():
 def test_search_box_finds_a_chapter(context: Any, base_url: str, doc: str):
     word = _title_word(doc)
     page = context.new_page()
-    page.goto(f"{base_url}/index.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/index.html")
     # The theme's search button opens a dialog with the search field; typing and Enter
     # goes to search.html, whose script lists the matching pages.
     page.locator("button.search-button__button >> visible=true").first.click()
@@ -59,7 +59,7 @@ SEARCH_CONTROLS = "button.search-button__button, input[type='search'], input[nam
 @pytest.mark.parametrize("doc", ["index", *CHAPTERS[:1]])
 def test_one_search_control_at_desktop_width(context: Any, base_url: str, doc: str):
     page = context.new_page()  # 1280 px wide
-    page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/{doc}.html")
     visible = page.locator(f"{SEARCH_CONTROLS} >> visible=true")
     assert visible.count() == 1, [visible.nth(i).evaluate("(e) => e.outerHTML.slice(0, 120)")
                                   for i in range(visible.count())]  # fmt: skip
@@ -71,7 +71,7 @@ def test_search_works_at_phone_width(browser: Any, base_url: str, doc: str):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
-        page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+        open_page(page, f"{base_url}/{doc}.html")
         buttons = page.locator("button.search-button__button >> visible=true")
         assert buttons.count() == 1
         buttons.first.click()
@@ -95,7 +95,7 @@ def _background_luminance(page: Any) -> float:
 
 def test_dark_mode_switch(context: Any, base_url: str):
     page = context.new_page()
-    page.goto(f"{base_url}/index.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/index.html")
     html = page.locator("html")
     assert html.get_attribute("data-theme") == "light"  # the browser prefers light
     assert _background_luminance(page) > 0.8
@@ -106,7 +106,7 @@ def test_dark_mode_switch(context: Any, base_url: str):
     page.wait_for_timeout(500)  # the theme's colour transition
     assert _background_luminance(page) < 0.2
     # The choice is remembered on the next page.
-    page.goto(f"{base_url}/{docnames()[-1]}.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/{docnames()[-1]}.html")
     assert html.get_attribute("data-theme") == "dark"
 
 
@@ -115,7 +115,7 @@ def test_notebook_download_is_a_valid_notebook_with_outputs(context: Any, base_u
     import nbformat
 
     page = context.new_page()
-    page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/{doc}.html")
     links = page.locator("a[href$='.ipynb']")
     assert links.count() >= 1, "no .ipynb download link"
     href = links.first.get_attribute("href")
@@ -138,7 +138,7 @@ def test_mathjax_is_served_by_the_site(context: Any, base_url: str):
     page.on("request", lambda r: requests.append(r.url))
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url}: {r.status}"))
-    page.goto(f"{base_url}/index.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/index.html")
     # What Sphinx adds to a page with math, done by hand (no page need have math yet).
     page.evaluate(
         r"""() => new Promise((done, fail) => {

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitepages import AXE, ROOT, SITE, docnames
+from sitepages import AXE, ROOT, SITE, docnames, open_page
 
 SHOTS = Path(os.environ.get("DLGUIDE_SHOTS", ROOT / "docs" / "_build" / "shots"))
 PHONE = {"width": 390, "height": 844}
@@ -68,7 +68,7 @@ def _open(browser: Any, base_url: str, doc: str, name: str, *, viewport: dict, d
     page.on("request", lambda r: r.url.startswith(base_url) or seen["outside"].append(r.url))
     if dark:
         page.add_init_script("localStorage.setItem('mode', 'dark')")
-    page.goto(f"{base_url}/{doc}.html", wait_until="networkidle")
+    open_page(page, f"{base_url}/{doc}.html")
     figure = page.locator(f"figure#{name}")
     figure.locator(".dlguide-plot .main-svg").first.wait_for()
     assert "dlguide-interactive-ready" in (figure.get_attribute("class") or "")

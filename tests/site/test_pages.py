@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sitepages import AXE, docnames
+from sitepages import AXE, docnames, open_page, settle
 
 PAGES = docnames()
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -79,13 +79,6 @@ _OVERFLOW = """() => {
 }"""
 
 
-def _wait_for_mathjax(page: Any) -> None:
-    page.evaluate(
-        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-        " ? MathJax.startup.promise.then(() => true) : true"
-    )
-
-
 def _visit(browser: Any, url: str, *, viewport: dict[str, int]) -> tuple[Any, Any, dict]:
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
@@ -101,9 +94,8 @@ def _visit(browser: Any, url: str, *, viewport: dict[str, int]) -> tuple[Any, An
         "response",
         lambda r: r.status >= 400 and seen["failed"].append(f"{r.url}: HTTP {r.status}"),
     )
-    response = page.goto(url, wait_until="networkidle")
+    response = open_page(page, url)
     seen["status"] = response.status if response else None
-    _wait_for_mathjax(page)
     return context, page, seen
 
 
@@ -124,7 +116,7 @@ def report(browser: Any, base_url: str, doc: str) -> dict[str, Any]:
         # The same page in dark mode: contrast differs.
         page.evaluate("() => { localStorage.setItem('mode', 'dark'); }")
         page.reload(wait_until="networkidle")
-        _wait_for_mathjax(page)
+        settle(page)
         # the theme applies the stored mode from a script: on a busy machine, after the load
         page.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=15000)
         page.wait_for_timeout(300)  # the theme's colour transition
