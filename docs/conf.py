@@ -25,6 +25,7 @@ extensions = [
     "sphinx.ext.autodoc",  # the API reference (docs/reference/api/*.md) from docstrings
     "sphinx.ext.napoleon",  # ...written in the NumPy style
     "dlguide.book.sphinxext",  # quiet self-contained kernels; re-run chapters when dlguide changes
+    "dlguide.book.quickrebuild",  # a rebuild that changed no page redoes no site-wide page
 ]
 
 root_doc = "index"

@@ -42,6 +42,9 @@ SKIP = {
     "dlguide.book.style.use_book_style": "takes no arguments",
     "dlguide.data.sources.sources_table": "takes no arguments",
     "dlguide.book.sphinxext.setup": "takes Sphinx's application object; real builds test it",
+    "dlguide.book.quickrebuild.setup": (
+        "takes Sphinx's application object; real builds test it (tests/test_quickrebuild.py)"
+    ),
     "dlguide.book.execute.run_parallel": (
         "starts kernels; real builds test it (tests/test_sphinxext.py), and its chapters "
         "come from the extension, never from a user"
