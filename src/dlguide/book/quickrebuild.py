@@ -24,6 +24,7 @@ differently), the bibliography is formatted on every build, as without this exte
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,9 @@ def _documents_changed(app: Any) -> bool:
     return state["read"] > 0 or state["purged"] > 0
 
 
-def _bibtex_handler(app: Any) -> Any:
+def _bibtex_listener(app: Any) -> Any:
     """sphinxcontrib-bibtex's ``env-updated`` listener, or None."""
-    for listener in list(app.events.listeners.get("env-updated", [])):
+    for listener in app.events.listeners.get("env-updated", []):
         handler = listener.handler
         if getattr(handler, "__module__", "") == "sphinxcontrib.bibtex" and (
             getattr(handler, "__name__", "") == "env_updated"
@@ -76,7 +77,7 @@ def _bibtex_handler(app: Any) -> Any:
 
 
 def _wrap_bibtex(app: Any) -> None:
-    listener = _bibtex_handler(app)
+    listener = _bibtex_listener(app)
     if listener is None:
         return
     handler = listener.handler
@@ -106,13 +107,13 @@ def _wrap_index_pages(app: Any) -> None:
         )
 
     def skipping_when_unchanged(method: Any) -> Any:
+        @functools.wraps(method)
         def run() -> None:
             if unchanged():
                 logger.info(f"no document changed: {method.__name__} skipped (dlguide)")
             else:
                 method()
 
-        run.__name__ = method.__name__
         return run
 
     builder.gen_indices = skipping_when_unchanged(builder.gen_indices)
