@@ -8,8 +8,8 @@ Sphinx redoes two things on every HTML build, whether or not any document change
   again, though they are made from the environment alone.
 
 With nothing changed, these are most of the rebuild's work after Sphinx's own start
-(about 0.7 s and 1.3 s of a 4.5 s rebuild on the reference machine). This extension
-skips each when it would produce what is already there:
+(``nox -s bench`` times that rebuild). This extension skips each when it would produce
+what is already there:
 
 - the bibliography is formatted again whenever Sphinx read or removed a document in
   this build (a changed ``.bib`` file makes sphinxcontrib-bibtex mark its citing
