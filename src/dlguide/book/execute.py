@@ -11,7 +11,8 @@ reads the documents:
    hidden cells), and asks the cache whether it holds outputs for it;
 2. it executes the chapters the cache lacks in separate processes, ``jobs`` at a
    time (default: the machine's cores), the longest first by their last recorded
-   execution time, each in a fresh kernel in the chapter's folder;
+   execution time, each in a fresh kernel in the chapter's folder (killed as soon as
+   its last cell has run: whatever a chapter keeps, a cell writes);
 3. as each finishes, this process, and only this one, stores it in the cache.
 
 Sphinx then reads every chapter from the cache and executes nothing. The outputs
@@ -197,8 +198,17 @@ def _worker(argv: list[str]) -> int:
 
     given, done, cwd, timeout = argv
     notebook = nbformat.read(given, as_version=4)
+    # The kernel is killed as soon as the last cell has replied, instead of being asked
+    # to shut down: ipykernel often takes 2-3 s to exit (then jupyter_client waits,
+    # sends SIGTERM, and waits again), and a chapter keeps nothing it has not written in
+    # a cell.
     result = single_nb_execution(
-        notebook, cwd=cwd, timeout=int(timeout), allow_errors=False, meta_override=True
+        notebook,
+        cwd=cwd,
+        timeout=int(timeout),
+        allow_errors=False,
+        meta_override=True,
+        shutdown_kernel="immediate",
     )
     error = None
     if result.err is not None:

@@ -155,9 +155,15 @@ def _kernel_environment(app: Any, config: Any) -> None:
         "c.InlineBackend.rc = {}\n"
     )
     (profile / "startup" / "00-dlguide-quiet.py").write_text(
-        "# Written by dlguide.book.sphinxext: drop known, harmless noise from cell outputs.\n"
+        "# Written by dlguide.book.sphinxext: drop known, harmless noise from cell outputs,\n"
+        "# and an import that costs seconds and serves nothing here.\n"
+        "import sys\n"
         "import warnings\n"
         "warnings.filterwarnings('ignore', message='IProgress not found')\n"
+        "# The first glued claim imports nbformat, whose jsonschema would import\n"
+        "# rfc3987_syntax (from JupyterLab's dependencies): 2-4 s compiling grammars for\n"
+        "# a format (IRIs) that nbformat never checks.\n"
+        "sys.modules.setdefault('rfc3987_syntax', None)\n"
     )
 
 
