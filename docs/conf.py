@@ -9,7 +9,7 @@ from pathlib import Path
 # jsonschema, which nbformat imports, imports rfc3987_syntax when it is installed (JupyterLab,
 # for nox -s lab, brings it in), and rfc3987_syntax compiles 38 grammars as it loads: 4.5 s
 # of every build, even one that changes nothing. nbformat checks no IRI formats, so the
-# build does without it (the parallel execution's workers do the same).
+# build does without it (the parallel execution's workers and the chapters' kernels do too).
 sys.modules.setdefault("rfc3987_syntax", None)
 
 project = "dlguide"
