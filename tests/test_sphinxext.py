@@ -447,3 +447,21 @@ def test_installed_versions_are_asked_again_when_a_distribution_changes(tmp_path
     later = _versions_once(counting, dict(versions.used))
     assert later() == versions() and len(calls) == 2
     assert _versions_once(later) is later
+
+
+def test_remembered_functions_keep_their_signature_for_the_api_pages():
+    # The API pages are built in the Sphinx process, where these two are wrapped.
+    import inspect
+
+    from dlguide.book import deps
+    from dlguide.book.sphinxext import _hashed_once, _versions_once
+
+    for wrap, function in (
+        (_hashed_once, deps.source_hash),
+        (_versions_once, deps.installed_versions),
+    ):
+        plain = inspect.unwrap(function)  # another test's build may have wrapped it already
+        remembered = wrap(plain)
+        assert remembered is not plain
+        assert inspect.signature(remembered) == inspect.signature(plain)
+        assert remembered.__doc__ == plain.__doc__ and remembered.__name__ == plain.__name__

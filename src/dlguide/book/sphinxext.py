@@ -30,6 +30,7 @@ Add ``"dlguide.book.sphinxext"`` to ``extensions`` after ``"myst_nb"``. It does 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -455,6 +456,7 @@ def _remembered(function: Any, key: Any, memo: dict[str, str] | None) -> Any:
     known: dict[str, str] = dict(memo or {})
     used: dict[str, str] = {}
 
+    @functools.wraps(function)  # the API pages show the function's own signature
     def remembered(*args: Any) -> str:
         found = key(*args)
         if found is None:
@@ -466,7 +468,6 @@ def _remembered(function: Any, key: Any, memo: dict[str, str] | None) -> Any:
 
     remembered._dlguide_remembered = True  # type: ignore[attr-defined]
     remembered.used = used  # type: ignore[attr-defined]
-    remembered.__doc__ = function.__doc__
     return remembered
 
 
