@@ -10,11 +10,8 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 os.environ["MPLBACKEND"] = "Agg"
 
 import pytest
-import torch
 
 import dlguide.book.claims
-
-_TORCH_THREADS = torch.get_num_threads()  # the machine's default, before any test seeds
 
 
 @pytest.fixture(autouse=True)
@@ -32,14 +29,3 @@ def _close_figures() -> Iterator[None]:
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-
-
-@pytest.fixture(autouse=True)
-def _torch_threads() -> Iterator[None]:
-    """Give torch its default thread count back after a test that started a chapter or seeded.
-
-    The book runs each chapter on one thread (:data:`dlguide.book.seeding.TORCH_THREADS`);
-    the tests run one after another, and the others should not pay for that.
-    """
-    yield
-    torch.set_num_threads(_TORCH_THREADS)

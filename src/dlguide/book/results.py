@@ -152,9 +152,7 @@ def _key(name: str, code: str) -> tuple[dict[str, Any], dict[str, str]]:
         "name": name,
         "code": hashlib.sha256(code.encode()).hexdigest(),
         "modules": hashlib.sha256(json.dumps(modules, sort_keys=True).encode()).hexdigest(),
-        # The seed the chapter runs under, however it was set: the robustness run's
-        # DLGUIDE_SEED=0 reads what an ordinary build computed, and the other way round.
-        "seed": seeding._chapter_seed,
+        "seed": [os.environ.get(seeding.SEED_VARIABLE, ""), seeding._chapter_seed],
         "threads": _threads(),
         "environment": environment_hash(Path(dlguide.__file__).parent),
     }

@@ -19,23 +19,10 @@ from typing import Any
 
 from dlguide._checks import check_int
 
-__all__ = [
-    "SEED_VARIABLE",
-    "TORCH_THREADS",
-    "chapter_seed",
-    "resolve_seed",
-    "seed_everything",
-    "start_chapter",
-]
+__all__ = ["SEED_VARIABLE", "chapter_seed", "resolve_seed", "seed_everything", "start_chapter"]
 
 #: The environment variable that sets every chapter's seed for a whole build.
 SEED_VARIABLE = "DLGUIDE_SEED"
-#: PyTorch's CPU threads in every chapter, whatever the machine. Fixed, because a
-#: reduction split over another number of threads adds in another order and gives other
-#: last digits; one, because the build runs one chapter per core
-#: (:mod:`dlguide.book.execute`), and chapters that each start more threads than
-#: their share of the cores spend their time waiting for one another's threads.
-TORCH_THREADS = 1
 _SEED_LIMIT = 2**32  # NumPy's legacy seeding accepts seeds below 2**32
 
 _chapter_seed: int | None = None
@@ -98,8 +85,6 @@ def resolve_seed(seed: int | None) -> int:
 def seed_everything(seed: int | None = None, *, deterministic: bool = True) -> int:
     """Seed Python, NumPy, PyTorch and Keras, and ask PyTorch for deterministic kernels.
 
-    PyTorch also gets its fixed number of CPU threads, :data:`TORCH_THREADS`.
-
     Keras is seeded only if it is already imported (importing it takes seconds);
     until then it draws its seeds from Python's ``random`` module, which is seeded
     here, so a chapter that imports Keras later is still reproducible.
@@ -110,8 +95,7 @@ def seed_everything(seed: int | None = None, *, deterministic: bool = True) -> i
         A non-negative integer below 2**32; None (the default) means the chapter's seed
         (:func:`chapter_seed`).
     deterministic
-        Switch on PyTorch's deterministic algorithms, as
-        ``torch.use_deterministic_algorithms(True)`` does, so an operation without a
+        Call ``torch.use_deterministic_algorithms(True)``, so an operation without a
         deterministic implementation raises instead of silently varying.
 
     Returns
@@ -135,34 +119,16 @@ def seed_everything(seed: int | None = None, *, deterministic: bool = True) -> i
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(TORCH_THREADS)
+    # Keep the number of CPU threads fixed: reductions split across threads can
+    # add in a different order, and so give different last digits.
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
     if deterministic:
-        _deterministic_algorithms(torch)
+        torch.use_deterministic_algorithms(True)
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
     if "keras" in sys.modules:
         sys.modules["keras"].utils.set_random_seed(seed)
     return seed
-
-
-def _deterministic_algorithms(torch: Any) -> None:
-    """``torch.use_deterministic_algorithms(True)``, without importing torch._inductor.
-
-    The public function sets the flag of TorchInductor, the compiler behind
-    ``torch.compile``, by importing it (with dynamo and sympy: about 2 s in every
-    chapter). The book never compiles, so the flag is set where the compiler will
-    read it if it is ever imported, and in the compiler itself if it already is.
-    """
-    flag = getattr(getattr(torch, "_C", None), "_set_deterministic_algorithms", None)
-    if flag is None:  # pragma: no cover - a PyTorch without the private switch
-        torch.use_deterministic_algorithms(True)
-        return
-    inductor = sys.modules.get("torch._inductor.config")
-    if inductor is not None:
-        inductor.deterministic = True
-    else:
-        os.environ["TORCHINDUCTOR_DETERMINISTIC"] = "1"  # read by torch._inductor.config
-    flag(True, warn_only=False)
 
 
 def start_chapter(name: str, *, seed: int = 0) -> None:
