@@ -412,6 +412,35 @@ def test_module_hashes_from_an_earlier_build_are_reused_by_content(tmp_path):
     assert len(later.used) == 2  # the memo it leaves: the two contents it hashed
 
 
+def test_setup_gives_the_robustness_page_the_remembering_module_hashes(tmp_path, monkeypatch):
+    """However early dlguide.book.robustness was imported, its module hashes are remembered.
+
+    The Robustness page is read again after every chapter or module edit and hashes the
+    modules each chapter imported; the plain source_hash parses each module once per chapter.
+    """
+    from dlguide.book import deps, robustness, sphinxext
+
+    for module, name in [
+        (deps, "source_hash"), (deps, "installed_versions"), (robustness, "source_hash"),
+        (sphinxext, "source_hash"), (sphinxext, "installed_versions"),
+    ]:  # fmt: skip
+        monkeypatch.setattr(module, name, getattr(module, name))  # put back afterwards
+    assert not getattr(robustness.source_hash, "_dlguide_remembered", False)
+
+    class App:  # what setup uses of Sphinx's application
+        outdir = str(tmp_path / "_build" / "html")
+
+        def add_config_value(self, *args, **kwargs):
+            pass
+
+        def connect(self, *args, **kwargs):
+            pass
+
+    sphinxext.setup(App())
+    assert robustness.source_hash is deps.source_hash
+    assert getattr(robustness.source_hash, "_dlguide_remembered", False)
+
+
 def _dist_info(folder: Path, name: str, version: str) -> None:
     info = folder / f"{name}-{version}.dist-info"
     info.mkdir()

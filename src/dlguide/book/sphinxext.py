@@ -554,13 +554,18 @@ def setup(app: Any) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     # Within the Sphinx process only (kernels import dlguide.book.deps afresh).
     global installed_versions, source_hash
-    from dlguide.book import deps
+    from dlguide.book import deps, robustness
 
     memo = _read_memo(app)
     deps.source_hash = source_hash = _hashed_once(deps.source_hash, memo.get("source_hash"))
     deps.installed_versions = installed_versions = _versions_once(
         deps.installed_versions, memo.get("installed_versions")
     )
+    # The Robustness page, read again whenever a chapter or module changed, hashes the
+    # modules every chapter imported: it gets the remembering version too, however early
+    # dlguide.book.robustness was imported (the plain one parses each module once per
+    # chapter: seconds on every such rebuild).
+    robustness.source_hash = source_hash
     app.add_config_value("dlguide_dependency_package", "dlguide", "env")
     app.add_config_value("dlguide_execution_jobs", None, "")
     app.connect("config-inited", _kernel_environment)
