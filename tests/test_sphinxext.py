@@ -349,8 +349,11 @@ def test_a_module_edited_while_the_chapter_runs_reexecutes_it_next_time(tmp_path
     cell = (
         f'with open({str(counter)!r}, "a") as fh:\n    fh.write("run\\n")\n'
         "import fakepkg.one\n"
-        # A contributor saves an edit while the chapter executes.
-        f"open({str(module)!r}, 'w').write('VALUE = 2\\n')"
+        # A contributor saves an edit while the chapter executes, and then the chapter
+        # caches something it computed with the module as it was when imported.
+        f"open({str(module)!r}, 'w').write('VALUE = 2\\n')\n"
+        "from dlguide.book.modelcache import cached_folder\n"
+        "cached_folder('made', {'value': fakepkg.one.VALUE}, lambda f: None, code=['fakepkg.one'])"
     )
     src = _project(tmp_path, _page("Edited", [cell], "Prose."))
     module.write_text("VALUE = 1\n")
@@ -358,12 +361,21 @@ def test_a_module_edited_while_the_chapter_runs_reexecutes_it_next_time(tmp_path
     def runs() -> int:
         return len(counter.read_text().splitlines())
 
-    assert _build(src).returncode == 0
+    made = lambda: sorted(p.name for p in (tmp_path / "models").glob("made-*"))  # noqa: E731
+
+    first = _build(src)
+    assert first.returncode == 0, first.output
     assert runs() == 1
+    # What it cached came from VALUE = 1 but was keyed on the file saying 2: deleted.
+    assert made() == []
+    assert "edited while the chapters ran: one.py" in first.output
     # The chapter ran with VALUE = 1; the file now says 2: its outputs are stale.
-    assert _build(src).returncode == 0
+    second = _build(src)
+    assert second.returncode == 0, second.output
     assert runs() == 2
-    # This time the edit wrote what was already there: nothing is stale.
+    # This time the edit wrote what was already there: nothing is stale, the model stays.
+    assert "edited while the chapters ran" not in second.output
+    assert len(made()) == 1
     assert _build(src).returncode == 0
     assert runs() == 2
 

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from dlguide.book.deps import environment_hash
     from dlguide.book.execute import Chapter, job_count, run_parallel
     from dlguide.book.robustness import code_hash
-    from dlguide.book.sphinxext import _kernel_environment
+    from dlguide.book.sphinxext import _forget_made_since, _kernel_environment, _sources
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -101,8 +101,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"robustness: {len(chapters)} runs ({len(pages)} chapters x seeds {args.seeds}), "
           f"{jobs} at a time", flush=True)  # fmt: skip
     start = time.perf_counter()
+    # The sources the chapters run: the record pins each chapter's modules to these, so
+    # that a module edited while they run shows as changed since the record.
+    before, began = _sources(PACKAGE), time.time()
     run_parallel(chapters, jobs=jobs, seconds=seconds, on_done=done)
     elapsed = time.perf_counter() - start
+    after = _sources(PACKAGE)
+    edited = sorted(m for m in set(before) | set(after) if before.get(m) != after.get(m))
+    if edited:
+        from dlguide.book.modelcache import default_model_cache_dir
+
+        gone = ", ".join(_forget_made_since(default_model_cache_dir(), began)) or "none"
+        print(f"robustness: edited while the chapters ran: {', '.join(edited)}; the chapters "
+              "that imported them are recorded as changed since, and the models and results "
+              f"cached meanwhile were deleted: {gone}", flush=True)  # fmt: skip
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "docs"], cwd=ROOT,
@@ -117,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds:
             deps_file = work / f"seed-{seed}" / "deps" / (doc.replace("/", "--") + ".json")
             if deps_file.is_file() and not modules:
-                modules = json.loads(deps_file.read_text())["modules"]
+                ran = json.loads(deps_file.read_text())["modules"]
+                modules = {m: before.get(m, "missing") for m in ran}
         for seed in args.seeds:
             s = str(seed)
             for item in _claims_of(work / f"seed-{seed}" / "claims", doc, page):

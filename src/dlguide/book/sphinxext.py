@@ -38,6 +38,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -206,11 +207,7 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
             f"{environment_hash(root)} seed={seed}".encode()
         ).hexdigest()
         # The sources as the keys see them; records are pinned to these (see _pin_record).
-        app._dlguide_snapshot = {
-            p.relative_to(root).as_posix(): source_hash(p)
-            for p in sorted(root.rglob("*.py"))
-            if "__pycache__" not in p.parts
-        }
+        app._dlguide_snapshot = _sources(root)
     if docname not in keys:
         keys[docname] = chapter_key(
             docname,
@@ -219,6 +216,85 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
             environment=app._dlguide_environment,
         )
     return keys[docname], app._dlguide_environment
+
+
+def _sources(root: Path) -> dict[str, str]:
+    """The source hash of every module in the package at ``root``, by relative path."""
+    hashes = {}
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        try:
+            hashes[path.relative_to(root).as_posix()] = source_hash(path)
+        except (OSError, SyntaxError, ValueError):  # half-saved, or gone meanwhile
+            hashes[path.relative_to(root).as_posix()] = "unreadable"
+    return hashes
+
+
+def _forget_made_since(folder: str | os.PathLike[str], since: float) -> list[str]:
+    """Delete the trained models and remembered results in ``folder`` finished since ``since``.
+
+    A model or result is finished when :func:`~dlguide.book.modelcache.cached_folder`
+    writes its ``spec.json``; folders still being made (their names start with a dot)
+    are left alone. Returns the names of the folders deleted.
+
+    Examples
+    --------
+    >>> import tempfile, time
+    >>> from pathlib import Path
+    >>> cache = Path(tempfile.mkdtemp())
+    >>> (cache / "old-model").mkdir(); _ = (cache / "old-model" / "spec.json").write_text("{}")
+    >>> since = time.time() + 1  # as if the run began a second later
+    >>> _forget_made_since(cache, since), (cache / "old-model").is_dir()
+    ([], True)
+    >>> _forget_made_since(cache, 0)
+    ['old-model']
+    """
+    import shutil
+
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path, got {describe(folder)}")
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    gone = []
+    for entry in sorted(root.iterdir()):
+        spec = entry / "spec.json"
+        if entry.name.startswith(".") or not spec.is_file():
+            continue
+        if spec.stat().st_mtime >= since:
+            shutil.rmtree(entry, ignore_errors=True)
+            gone.append(entry.name)
+    return gone
+
+
+def _forget_what_edits_made_stale(app: Any, began: float) -> None:
+    """After the chapters ran: if a module was edited meanwhile, drop what they cached.
+
+    A kernel runs a module as it was when the kernel imported it, but the model and
+    result caches key what it computes on the module's source when it is stored. Saved
+    in between, an edit would file a result of the old code under the new code's key,
+    and the next build would show it. So when the package's sources differ from those
+    this build began with, every model and result finished since the chapters began
+    running is deleted, and the next build computes them again (the chapters that
+    imported an edited module re-execute anyway, see :func:`_pin_record`).
+    """
+    from dlguide.book.modelcache import default_model_cache_dir
+
+    before = getattr(app, "_dlguide_snapshot", None)
+    if before is None:
+        return
+    now = _sources(_package_root(app))
+    edited = sorted(m for m in set(before) | set(now) if before.get(m) != now.get(m))
+    if not edited:
+        return
+    gone = _forget_made_since(default_model_cache_dir(), began)
+    logger.info(
+        f"[dlguide] edited while the chapters ran: {', '.join(edited)}. The chapters that "
+        "imported them run again at the next build; the models and results cached "
+        f"meanwhile, which may come from the code as it was, were deleted: "
+        f"{', '.join(gone) or 'none'}"
+    )
 
 
 def _pin_record(app: Any, docname: str) -> None:
@@ -436,7 +512,9 @@ def _execute_outdated(app: Any, env: Any, docnames: list[str]) -> None:
         _times_file(app).write_text(json.dumps(times, indent=1, sort_keys=True))
         logger.info(f"[dlguide] executed {doc} in {outcome.seconds:.1f} s")
 
+    began = time.time()
     run_parallel(pending, jobs=jobs, seconds=seconds, on_done=store)
+    _forget_what_edits_made_stale(app, began)
     if failed and nb_config.execution_raise_on_error:
         raise ExtensionError(
             f"{len(failed)} chapter(s) failed to execute: {', '.join(sorted(failed))} "
