@@ -1,5 +1,7 @@
 """The chapter runner: outputs come back, a failing cell is reported, no kernel is waited for."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -99,3 +101,52 @@ def test_the_book_kernels_skip_the_grammar_compiling_import_and_still_glue(tmp_p
         os.environ.update(saved)
     assert outcome.error is None
     assert outcome.notebook.cells[0].outputs[-1]["text"] == "None True\n"
+
+
+def test_a_killed_build_leaves_no_chapter_running(tmp_path):
+    """The Sphinx process dies (Ctrl-C, a CI timeout): its workers and kernels end with it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    started, finished = tmp_path / "started.txt", tmp_path / "finished.txt"
+    notebook = _notebook(
+        f"import os; open({str(started)!r}, 'w').write(str(os.getpid()))",
+        f"import time; time.sleep(8); open({str(finished)!r}, 'w').write('ran to the end')",
+    )
+    nbformat.write(notebook, tmp_path / "chapter.ipynb")
+    build = tmp_path / "build.py"
+    build.write_text(
+        "import nbformat, pathlib\n"
+        "from dlguide.book.execute import Chapter, run_parallel\n"
+        f"here = pathlib.Path({str(tmp_path)!r})\n"
+        "notebook = nbformat.read(here / 'chapter.ipynb', as_version=4)\n"
+        "chapter = Chapter('slow', notebook, here, 60, here / 'slow.md')\n"
+        "run_parallel([chapter], jobs=1, seconds={}, on_done=print)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(build)])
+    try:
+        deadline = time.monotonic() + 120
+        while not started.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert started.is_file(), "the chapter never started"
+        kernel = int(started.read_text())
+    finally:
+        parent.send_signal(signal.SIGKILL)  # no chance to clean up
+        parent.wait()
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return not Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z")
+
+    deadline = time.monotonic() + 12
+    while alive(kernel) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(kernel), "the chapter's kernel outlived the build"
+    time.sleep(9)  # past the end of the sleeping cell
+    assert not finished.exists(), "the chapter ran on after the build was killed"

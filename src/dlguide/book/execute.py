@@ -131,7 +131,9 @@ def _run_one(chapter: Chapter, workdir: Path) -> Outcome:
         str(chapter.cwd),
         str(chapter.timeout),
     ]
-    process = subprocess.run(command, capture_output=True, text=True, env=chapter.env)
+    env = dict(os.environ if chapter.env is None else chapter.env)
+    env[_PARENT] = str(os.getpid())
+    process = subprocess.run(command, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     status_file = done.with_suffix(".json")
     if process.returncode != 0 or not status_file.is_file():
@@ -185,9 +187,39 @@ def run_parallel(
     return outcomes
 
 
+#: The environment variable through which a worker learns the process it works for.
+_PARENT = "DLGUIDE_EXECUTE_PARENT"
+
+
+def _die_with_parent() -> None:
+    """Make this worker end when the process that started it ends (Linux).
+
+    Killed, a build would otherwise leave its workers running their chapters to the
+    end, minutes of work for nobody, whose kernels can still write into the model and
+    result caches. The parent's death sends the worker SIGTERM; its kernel, which
+    watches the worker (``JPY_PARENT_PID``), then exits too. Elsewhere this does nothing.
+    """
+    expected = os.environ.pop(_PARENT, "")
+    if not sys.platform.startswith("linux") or not expected.isdigit():
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except (AttributeError, OSError):  # pragma: no cover - no prctl here
+        return
+    if os.getppid() != int(expected):  # the parent died before the link was made
+        sys.exit(1)
+
+
 def _worker(argv: list[str]) -> int:
     """Execute one notebook: ``IN OUT CWD TIMEOUT`` (see the module's docstring)."""
     import traceback
+
+    _die_with_parent()
 
     # nbformat's jsonschema would import rfc3987_syntax (from JupyterLab's dependencies),
     # which takes seconds to compile its grammars; nbformat checks no IRI formats.
