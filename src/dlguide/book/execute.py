@@ -197,7 +197,9 @@ def _die_with_parent() -> None:
     Killed, a build would otherwise leave its workers running their chapters to the
     end, minutes of work for nobody, whose kernels can still write into the model and
     result caches. The parent's death sends the worker SIGTERM; its kernel, which
-    watches the worker (``JPY_PARENT_PID``), then exits too. Elsewhere this does nothing.
+    watches the worker (``JPY_PARENT_PID``), then exits too. (Linux sends it when the
+    thread that started the worker ends; :func:`run_parallel`'s threads live until their
+    workers have.) Elsewhere this does nothing.
     """
     expected = os.environ.pop(_PARENT, "")
     if not sys.platform.startswith("linux") or not expected.isdigit():
