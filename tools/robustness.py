@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from dlguide.book.deps import environment_hash
     from dlguide.book.execute import Chapter, job_count, run_parallel
     from dlguide.book.robustness import code_hash
-    from dlguide.book.sphinxext import _forget_made_since, _kernel_environment, _sources
+    from dlguide.book.sphinxext import _forget_if_edited, _kernel_environment, _sources
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -106,15 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     before, began = _sources(PACKAGE), time.time()
     run_parallel(chapters, jobs=jobs, seconds=seconds, on_done=done)
     elapsed = time.perf_counter() - start
-    after = _sources(PACKAGE)
-    edited = sorted(m for m in set(before) | set(after) if before.get(m) != after.get(m))
-    if edited:
-        from dlguide.book.modelcache import default_model_cache_dir
-
-        gone = ", ".join(_forget_made_since(default_model_cache_dir(), began)) or "none"
-        print(f"robustness: edited while the chapters ran: {', '.join(edited)}; the chapters "
-              "that imported them are recorded as changed since, and the models and results "
-              f"cached meanwhile were deleted: {gone}", flush=True)  # fmt: skip
+    said = _forget_if_edited(PACKAGE, before, began)
+    if said:
+        print(f"robustness: {said}. The chapters that imported them are recorded as changed "
+              "since this run.", flush=True)  # fmt: skip
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "docs"], cwd=ROOT,

@@ -47,6 +47,7 @@ from sphinx.util import logging
 
 from dlguide._checks import describe
 from dlguide.book.deps import (
+    _python_files,
     chapter_key,
     environment_hash,
     installed_versions,
@@ -221,13 +222,12 @@ def _chapter_key(app: Any, docname: str) -> tuple[str, str]:
 def _sources(root: Path) -> dict[str, str]:
     """The source hash of every module in the package at ``root``, by relative path."""
     hashes = {}
-    for path in sorted(root.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
+    for path in _python_files(root):
+        relative = path.relative_to(root).as_posix()
         try:
-            hashes[path.relative_to(root).as_posix()] = source_hash(path)
-        except (OSError, SyntaxError, ValueError):  # half-saved, or gone meanwhile
-            hashes[path.relative_to(root).as_posix()] = "unreadable"
+            hashes[relative] = source_hash(path)
+        except (OSError, ValueError):  # deleted since the folder was listed
+            hashes[relative] = "unreadable"
     return hashes
 
 
@@ -268,33 +268,40 @@ def _forget_made_since(folder: str | os.PathLike[str], since: float) -> list[str
     return gone
 
 
-def _forget_what_edits_made_stale(app: Any, began: float) -> None:
-    """After the chapters ran: if a module was edited meanwhile, drop what they cached.
+def _forget_if_edited(root: Path, before: dict[str, str], began: float) -> str | None:
+    """If a module at ``root`` changed since ``before``, clear the caches and say what.
 
     A kernel runs a module as it was when the kernel imported it, but the model and
     result caches key what it computes on the module's source when it is stored. Saved
     in between, an edit would file a result of the old code under the new code's key,
-    and the next build would show it. So when the package's sources differ from those
-    this build began with, every model and result finished since the chapters began
-    running is deleted, and the next build computes them again (the chapters that
-    imported an edited module re-execute anyway, see :func:`_pin_record`).
+    and the next build would show it. So when the package's sources differ from
+    ``before``, every model and result finished since ``began`` is deleted, to be
+    computed again, and the returned message names the modules and folders; None when
+    nothing changed. The build and ``nox -s robustness`` call this once their chapters ran.
     """
     from dlguide.book.modelcache import default_model_cache_dir
 
-    before = getattr(app, "_dlguide_snapshot", None)
-    if before is None:
-        return
-    now = _sources(_package_root(app))
+    now = _sources(root)
     edited = sorted(m for m in set(before) | set(now) if before.get(m) != now.get(m))
     if not edited:
-        return
+        return None
     gone = _forget_made_since(default_model_cache_dir(), began)
-    logger.info(
-        f"[dlguide] edited while the chapters ran: {', '.join(edited)}. The chapters that "
-        "imported them run again at the next build; the models and results cached "
+    return (
+        f"edited while the chapters ran: {', '.join(edited)}; the models and results cached "
         f"meanwhile, which may come from the code as it was, were deleted: "
         f"{', '.join(gone) or 'none'}"
     )
+
+
+def _forget_what_edits_made_stale(app: Any, began: float) -> None:
+    """After the chapters ran: drop what they cached if a module was edited meanwhile.
+
+    The chapters that imported an edited module re-execute at the next build anyway
+    (see :func:`_pin_record`); :func:`_forget_if_edited` says why the caches must go too.
+    """
+    said = _forget_if_edited(_package_root(app), app._dlguide_snapshot, began)
+    if said:
+        logger.info(f"[dlguide] {said}. The chapters that imported them run again next build.")
 
 
 def _pin_record(app: Any, docname: str) -> None:
