@@ -868,6 +868,12 @@ VALID_FOR: dict[str, dict[str, Callable[[], Any]]] = {
         "logits": lambda: _rng().normal(size=(6, 3)),
         "labels": lambda: np.array([0, 1, 2, 0, 1, 2]),
     },
+    "dlguide.language.sentiment.length_grouped_epochs": {
+        "lengths": lambda: [5, 1, 4, 2, 3, 6],
+        "batch_size": lambda: 2,
+        "epochs": lambda: 1,
+        "generator": lambda: np.random.default_rng(0),
+    },
     # One optimisation step on two texts (about 2 s, mostly loading the encoder).
     "dlguide.language.sentiment.train_text_classifier": {
         "folder": lambda: None,

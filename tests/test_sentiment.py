@@ -9,6 +9,7 @@ from dlguide.language.sentiment import (
     STAR_NAMES,
     classify,
     fine_tuned_sentiment,
+    length_grouped_epochs,
     off_by_one_accuracy,
     sentiment_splits,
     stars_from_ratings,
@@ -130,6 +131,44 @@ def test_fit_temperature_minimises_cross_entropy():
 def test_fit_temperature_bad_labels():
     with pytest.raises(ValueError, match=r"^labels must hold class ids from 0 to 1 \(2 columns"):
         fit_temperature(np.zeros((2, 2)), np.array([0, 2]))
+
+
+def _padded_tokens(lengths, epoch):
+    return sum(lengths[batch].max() * len(batch) for batch in epoch)
+
+
+def test_length_grouped_epochs_are_random_batches_of_similar_length():
+    from dlguide.training import shuffled_epochs
+
+    lengths = np.random.default_rng(1).integers(3, 65, size=1000)
+    epochs = list(length_grouped_epochs(lengths, 32, epochs=3, generator=np.random.default_rng(0)))
+    epochs = [list(epoch) for epoch in epochs]
+    for epoch in epochs:  # every text once per epoch; only the end of the last pool is short
+        assert sorted(np.concatenate(epoch).tolist()) == list(range(1000))
+        assert sum(len(batch) < 32 for batch in epoch) == 1
+    assert epochs[0][0].tolist() != epochs[1][0].tolist()  # each epoch is drawn afresh
+    again = next(length_grouped_epochs(lengths, 32, epochs=1, generator=np.random.default_rng(0)))
+    assert [b.tolist() for b in again] == [b.tolist() for b in epochs[0]]
+    shuffled = next(shuffled_epochs(1000, 32, epochs=1, generator=np.random.default_rng(0)))
+    grouped, random = _padded_tokens(lengths, epochs[0]), _padded_tokens(lengths, shuffled)
+    # Padding to the longest text of a batch: random batches nearly double the tokens.
+    assert random > 1.6 * lengths.sum() and grouped < 1.2 * lengths.sum()
+    # A pool of one batch is a plain shuffle: no grouping at all.
+    plain = next(
+        length_grouped_epochs(lengths, 32, epochs=1, generator=np.random.default_rng(0), pool=1)
+    )
+    assert _padded_tokens(lengths, plain) > 1.6 * lengths.sum()
+
+
+def test_length_grouped_epochs_bad_input():
+    rng = np.random.default_rng(0)
+    counts = r"^lengths must be counts of tokens \(0 or more\), got -1"
+    with pytest.raises(ValueError, match=counts):
+        length_grouped_epochs([3, -1], 2, epochs=1, generator=rng)
+    with pytest.raises(TypeError, match=r"^generator must be a NumPy Generator, got int 0"):
+        length_grouped_epochs([3, 1], 2, epochs=1, generator=0)
+    with pytest.raises(ValueError, match=r"^lengths must have at least 1 rows, got shape \(0,\)"):
+        length_grouped_epochs([], 2, epochs=1, generator=rng)
 
 
 def test_train_save_and_pipeline_round_trip(tmp_path):

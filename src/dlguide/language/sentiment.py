@@ -11,7 +11,7 @@ model from a hub. It trains once and is cached (:mod:`dlguide.book.modelcache`).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ __all__ = [
     "SentimentSplits",
     "classify",
     "fine_tuned_sentiment",
+    "length_grouped_epochs",
     "off_by_one_accuracy",
     "sentiment_splits",
     "stars_from_ratings",
@@ -154,6 +155,54 @@ def thresholds_like(scores: Any, labels: Any) -> np.ndarray:
     return np.quantile(s, shares)
 
 
+def length_grouped_epochs(
+    lengths: Sequence[int],
+    batch_size: int,
+    *,
+    epochs: int,
+    generator: np.random.Generator,
+    pool: int = 8,
+) -> Iterator[Iterator[np.ndarray]]:
+    """Yield ``epochs`` rounds of random training batches, each of texts of similar length.
+
+    A batch of texts is padded to its longest, so random batches of the book's review
+    snippets are about half padding. Each epoch here shuffles the indices, cuts the
+    shuffle into pools of ``pool`` batches, sorts each pool by ``lengths`` and cuts it
+    into batches, then shuffles the order of all the epoch's batches. A batch is still
+    a random draw (its pool is), but of texts of about the same length, so it holds
+    little padding. Every index is in exactly one batch of each epoch; one batch, the
+    end of the last pool, may be smaller. The draws come from ``generator``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> epoch = next(length_grouped_epochs([5, 1, 4, 2, 3, 6], 2, epochs=1, generator=rng))
+    >>> [batch.tolist() for batch in epoch]
+    [[1, 3], [4, 2], [0, 5]]
+    """
+    sizes = as_checked_array("lengths", lengths, ndim=1, kind="integer")
+    if sizes.min() < 0:
+        raise ValueError(f"lengths must be counts of tokens (0 or more), got {sizes.min()}")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    epochs = check_int("epochs", epochs, minimum=1)
+    pool = check_int("pool", pool, minimum=1)
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(f"generator must be a NumPy Generator, got {describe(generator)}")
+    span = pool * batch_size
+
+    def rounds() -> Iterator[Iterator[np.ndarray]]:  # drawn lazily: each epoch when it starts
+        for _ in range(epochs):
+            order = generator.permutation(len(sizes))
+            batches = []
+            for start in range(0, len(order), span):
+                part = order[start : start + span]
+                part = part[np.argsort(sizes[part], kind="stable")]
+                batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+            yield iter([batches[i] for i in generator.permutation(len(batches))])
+
+    return rounds()
+
+
 def train_text_classifier(
     folder: Path | None,
     texts: Sequence[str],
@@ -170,7 +219,9 @@ def train_text_classifier(
     """Fine-tune the pretrained MiniLM encoder with a classification head (all weights).
 
     AdamW, a learning rate that falls linearly to zero, cross-entropy on each batch
-    of texts, in the book's one loop (:func:`dlguide.training.train_loop`). With
+    of texts, in the book's one loop (:func:`dlguide.training.train_loop`). The
+    batches are random but group texts of similar length
+    (:func:`length_grouped_epochs`), so little of the work goes into padding. With
     ``valid=(texts, labels)`` the model is scored on those texts after every epoch,
     and the weights of the epoch with the best validation accuracy (the earlier on a
     tie) are the ones returned: early stopping that looks at every epoch. If
@@ -189,7 +240,7 @@ def train_text_classifier(
 
     from dlguide.data.text import minilm_path
     from dlguide.language.bert import quiet_transformers
-    from dlguide.training import shuffled_epochs, train_loop
+    from dlguide.training import train_loop
 
     _check_folder(folder, allow_none=True)
     texts = check_texts("texts", texts)
@@ -227,8 +278,10 @@ def train_text_classifier(
     def valid_accuracy() -> float:
         return _accuracy(tokenizer, model, valid_texts, valid_y, max_length=max_length)
 
-    epochs_of_batches = shuffled_epochs(
-        len(texts), batch_size, epochs=epochs, generator=np.random.default_rng(seed)
+    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=max_length)[
+        "input_ids"]]  # fmt: skip
+    epochs_of_batches = length_grouped_epochs(  # random batches, each of texts of like length
+        lengths, batch_size, epochs=epochs, generator=np.random.default_rng(seed)
     )
     run = train_loop(
         model, epochs_of_batches, batch_loss, optimizer, scheduler=schedule,
