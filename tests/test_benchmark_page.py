@@ -77,6 +77,9 @@ def test_builds_as_a_share_of_the_baseline_build():
     )
     assert "| rebuild, nothing changed | 0.00 |  |" in text
     assert "of commit" not in render(_data(other_cpu_share=0.0))
+    assert "timed on this machine just before: 1782.6 s" in text  # as --baseline times it
+    data["baseline"]["timed"] = "after"  # nox -s bench -- --add-baseline REV, after a bench
+    assert "timed on this machine just after: 1782.6 s" in render(data)
 
 
 def test_one_chapter_edit_is_held_to_that_chapters_time():

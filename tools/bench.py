@@ -26,6 +26,8 @@ Machines differ by up to twice in speed, so ``--baseline REV`` (``nox -s bench -
 --baseline 862d1d8``, the commit whose benchmark issue 14 quotes) first times a clean
 build of that commit, one chapter at a time as it built then, in a worktree of its own
 with an empty model cache, and the record gives every build also as a ratio to it.
+``--add-baseline REV`` times that build after a bench instead, on the same machine, and
+adds it to that bench's record.
 """
 
 from __future__ import annotations
@@ -258,13 +260,40 @@ def baseline(rev: str) -> dict[str, object]:
     return {"commit": commit, "clean_serial_seconds": round(seconds, 1)}
 
 
+def with_baseline(result: dict[str, object], base: dict[str, object]) -> dict[str, object]:
+    """``result`` with the baseline ``base`` and every build as a share of it."""
+    denominator = float(base["clean_serial_seconds"])
+    builds = result["builds_seconds"]
+    return result | {"baseline": base | {
+        "ratios": {k: round(v / denominator, 3) for k, v in builds.items()},
+        "target_ratios": {"clean": 0.5, "clean_models_cached": 0.36},
+    }}  # fmt: skip
+
+
+def add_baseline(rev: str) -> int:
+    """Time the baseline right after a bench, on the same machine, and add it to its record."""
+    result = json.loads(RESULT.read_text())
+    if result.get("machine", {}).get("platform") != platform.platform():
+        raise SystemExit(
+            f"bench: {RESULT.name} was measured on another machine "
+            f"({result.get('machine', {}).get('platform')}): run the whole bench"
+        )
+    RESULT.write_text(json.dumps(with_baseline(result, baseline(rev) | {"timed": "after"}),
+                                 indent=1) + "\n")  # fmt: skip
+    print(f"bench: added the baseline to {RESULT.relative_to(ROOT)}")
+    build("rebuild, so that the Reproducibility page shows the results")
+    return 0
+
+
 def main() -> int:
     # A stopped benchmark (CI timeout, kill) still restores the files it edited.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if "--add-baseline" in sys.argv:  # to the record of the bench just run here
+        return add_baseline(sys.argv[sys.argv.index("--add-baseline") + 1])
     base = None
     if "--baseline" in sys.argv:
         rev = sys.argv[sys.argv.index("--baseline") + 1]
-        base = baseline(rev)
+        base = baseline(rev) | {"timed": "before"}
     chapters = sorted(DOCS.glob("*/[0-9][0-9]-*.md"))
     if not chapters:
         raise SystemExit("bench: no chapter (docs/<part>/NN-name.md) to edit")
@@ -324,11 +353,7 @@ def main() -> int:
         "determinism": determinism(recompute="--determinism-from-cache" not in sys.argv),
     }
     if base is not None:
-        denominator = float(base["clean_serial_seconds"])
-        result["baseline"] = base | {
-            "ratios": {k: round(v / denominator, 3) for k, v in builds.items()},
-            "target_ratios": {"clean": 0.5, "clean_models_cached": 0.36},
-        }
+        result = with_baseline(result, base)
     RESULT.write_text(json.dumps(result, indent=1) + "\n")
     print(f"bench: wrote {RESULT.relative_to(ROOT)}")
     build("rebuild, so that the Reproducibility page shows the results")

@@ -165,7 +165,8 @@ def benchmark_markdown(data: Mapping[str, Any]) -> str:
         lines += [
             "",
             f"The same builds as a share of a clean build of commit `{base['commit']}`, one "
-            f"chapter at a time, timed on this machine just before: {reference:g} s.",
+            f"chapter at a time, timed on this machine just "
+            f"{'after' if base.get('timed') == 'after' else 'before'}: {reference:g} s.",
             "",
             markdown_table(["build", "share", "target"], rows, numeric=[False, True, True]),
         ]
