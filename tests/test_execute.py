@@ -137,12 +137,13 @@ def test_a_killed_build_leaves_no_chapter_running(tmp_path):
         parent.send_signal(signal.SIGKILL)  # no chance to clean up
         parent.wait()
 
-    def alive(pid):
+    def alive(pid):  # running, and not a zombie; gone between the two looks counts as gone
         try:
             os.kill(pid, 0)
-        except ProcessLookupError:
+            state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1]
+        except (ProcessLookupError, FileNotFoundError):
             return False
-        return not Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z")
+        return not state.startswith("Z")
 
     deadline = time.monotonic() + 12
     while alive(kernel) and time.monotonic() < deadline:
