@@ -216,3 +216,47 @@ def test_train_bad_input(tmp_path):
         classify(tmp_path, "a")
     with pytest.raises(ValueError, match=r"^lr must be positive"):
         fine_tuned_sentiment(10, lr=0.0)
+
+
+def test_validation_only_after_the_stated_epochs():
+    texts = ["great film", "awful film", "wonderful", "terrible"] * 2
+    labels = np.array([4, 0, 4, 0] * 2)
+    valid = (texts[:4], labels[:4])
+    _, _model, log = train_text_classifier(
+        None, texts, labels, label_names=STAR_NAMES, epochs=3, batch_size=4, valid=valid,
+        score_after=[1, 3], max_length=8,
+    )  # fmt: skip
+    assert len(log["losses"]) == 3 * 2  # every epoch trained, two batches each
+    assert log["scored_epochs"] == [1, 3] and len(log["valid_accuracy"]) == 2
+    best = int(np.argmax(log["valid_accuracy"]))  # the earlier on a tie
+    assert log["best_epoch"] == [1, 3][best]
+    _, _model, every = train_text_classifier(
+        None, texts, labels, label_names=STAR_NAMES, epochs=3, batch_size=4, valid=valid,
+        max_length=8,
+    )  # fmt: skip
+    assert every["scored_epochs"] == [1, 2, 3] and len(every["valid_accuracy"]) == 3
+    assert every["losses"] == log["losses"]  # scoring less often leaves the training alone
+    assert every["valid_accuracy"][0] == log["valid_accuracy"][0]
+    assert every["valid_accuracy"][2] == log["valid_accuracy"][1]
+
+
+def test_stated_epochs_bad_input():
+    texts, labels = ["a", "b"], np.array([0, 1])
+    with pytest.raises(ValueError, match=r"^score_after needs valid=\(texts, labels\)"):
+        train_text_classifier(None, texts, labels, label_names=STAR_NAMES, score_after=[2])
+    valid = (texts, labels)
+    for bad in ([2, 1], [1], [], [1, 3]):
+        with pytest.raises(ValueError, match=r"^score_after must be increasing epoch numbers "
+                                             r"ending at epochs=2, got"):  # fmt: skip
+            train_text_classifier(None, texts, labels, label_names=STAR_NAMES, epochs=2,
+                                  valid=valid, score_after=bad)  # fmt: skip
+    with pytest.raises(TypeError, match=r"^score_after must be a list of epoch numbers, got"):
+        train_text_classifier(None, texts, labels, label_names=STAR_NAMES, valid=valid,
+                              score_after="12")  # fmt: skip
+    with pytest.raises(ValueError, match=r"^score_after\[0\] must be"):
+        train_text_classifier(None, texts, labels, label_names=STAR_NAMES, epochs=2,
+                              valid=valid, score_after=[0, 2])  # fmt: skip
+    with pytest.raises(TypeError, match=r"^choose_epoch must be True, False or a list of epoch"):
+        fine_tuned_sentiment(10, choose_epoch="yes")
+    with pytest.raises(ValueError, match=r"^choose_epoch must be increasing epoch numbers"):
+        fine_tuned_sentiment(10, epochs=2, choose_epoch=[1, 3])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ import numpy as np
 
 from dlguide._checks import (
     as_checked_array,
-    check_bool,
     check_class_ids,
     check_int,
     check_positive,
@@ -203,6 +203,24 @@ def length_grouped_epochs(
     return rounds()
 
 
+def _scored_epochs(
+    given: Any, epochs: int, *, validated: bool, name: str = "score_after"
+) -> list[int]:
+    """The epochs after which validation scores the model: every one, or those ``given``."""
+    if given is None:
+        return list(range(1, epochs + 1))
+    if not validated:
+        raise ValueError(f"{name} needs valid=(texts, labels) to score the model on")
+    if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
+        raise TypeError(f"{name} must be a list of epoch numbers, got {describe(given)}")
+    ends = [check_int(f"{name}[{i}]", e, minimum=1) for i, e in enumerate(given)]
+    if not ends or any(b <= a for a, b in pairwise(ends)) or ends[-1] != epochs:
+        raise ValueError(
+            f"{name} must be increasing epoch numbers ending at epochs={epochs}, got {ends}"
+        )
+    return ends
+
+
 def train_text_classifier(
     folder: Path | None,
     texts: Sequence[str],
@@ -215,6 +233,7 @@ def train_text_classifier(
     max_length: int = 64,
     seed: int | None = None,
     valid: tuple[Sequence[str], Any] | None = None,
+    score_after: Sequence[int] | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Fine-tune the pretrained MiniLM encoder with a classification head (all weights).
 
@@ -223,8 +242,9 @@ def train_text_classifier(
     batches are random but group texts of similar length
     (:func:`length_grouped_epochs`), so little of the work goes into padding. With
     ``valid=(texts, labels)`` the model is scored on those texts after every epoch,
-    and the weights of the epoch with the best validation accuracy (the earlier on a
-    tie) are the ones returned: early stopping that looks at every epoch. If
+    or, with ``score_after`` (epoch numbers, increasing, the last one ``epochs``),
+    only after those epochs; the weights of the scored epoch with the best validation
+    accuracy (the earlier on a tie) are the ones returned: early stopping. If
     ``folder`` is given, the model and tokenizer are saved there with
     ``save_pretrained``, as a standard ``transformers`` model folder.
 
@@ -232,7 +252,8 @@ def train_text_classifier(
     -------
     (tokenizer, model, log)
         ``log`` has the loss of every step and the training time in seconds; with
-        ``valid``, also ``valid_accuracy`` (one per epoch) and ``best_epoch``.
+        ``valid``, also ``valid_accuracy`` (one per scored epoch), ``scored_epochs``
+        and ``best_epoch``.
     """
     seed = resolve_seed(seed)
     import torch
@@ -258,6 +279,7 @@ def train_text_classifier(
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("max_length", max_length)):
         check_int(name, value, minimum=1)
     rate = check_positive("lr", lr)
+    scored = _scored_epochs(score_after, epochs, validated=valid is not None)
     quiet_transformers()
     torch.manual_seed(check_int("seed", seed, minimum=0))
     path = minilm_path()
@@ -283,13 +305,21 @@ def train_text_classifier(
     epochs_of_batches = length_grouped_epochs(  # random batches, each of texts of like length
         lengths, batch_size, epochs=epochs, generator=np.random.default_rng(seed)
     )
+
+    def rounds() -> Iterator[Iterator[np.ndarray]]:  # one round per scored epoch
+        done = 0
+        for end in scored:
+            yield chain.from_iterable(next(epochs_of_batches) for _ in range(end - done))
+            done = end
+
     run = train_loop(
-        model, epochs_of_batches, batch_loss, optimizer, scheduler=schedule,
+        model, rounds(), batch_loss, optimizer, scheduler=schedule,
         validate=valid_accuracy if valid is not None else None, restore_best=True,
     )  # fmt: skip
     log: dict[str, Any] = {"losses": run.losses, "seconds": run.seconds}
     if valid is not None:
-        log.update(valid_accuracy=run.scores, best_epoch=run.best_round)
+        log.update(valid_accuracy=run.scores, scored_epochs=scored,
+                   best_epoch=scored[run.best_round - 1])  # fmt: skip
     if folder is not None:
         model.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
@@ -302,7 +332,7 @@ def fine_tuned_sentiment(
     epochs: int = 1,
     lr: float = 1.5e-4,
     seed: int | None = None,
-    choose_epoch: bool = False,
+    choose_epoch: bool | Sequence[int] = False,
 ) -> Path:
     """Return the folder of the star-rating sentiment model, training it once if needed.
 
@@ -315,9 +345,11 @@ def fine_tuned_sentiment(
 
     With ``choose_epoch=True`` the model is scored on the validation split after
     each of the ``epochs`` epochs, and the weights of the epoch with the best
-    validation accuracy are the ones saved (early stopping, looking at every epoch);
-    ``training.json`` then also has ``valid_accuracy`` (one per epoch) and
-    ``best_epoch``, and its time includes the scoring.
+    validation accuracy are the ones saved (early stopping); with a list of epoch
+    numbers instead (for example ``[4, 7, 10]`` with ``epochs=10``), it is scored only
+    after those, so the choice is among stated values and costs fewer scorings.
+    ``training.json`` then also has ``valid_accuracy`` (one per scored epoch),
+    ``scored_epochs`` and ``best_epoch``, and its time includes the scoring.
 
     Examples
     --------
@@ -335,7 +367,16 @@ def fine_tuned_sentiment(
     epochs = check_int("epochs", epochs, minimum=1)
     lr = check_positive("lr", lr)
     check_int("seed", seed, minimum=0)
-    choose = check_bool("choose_epoch", choose_epoch)
+    if isinstance(choose_epoch, (bool, np.bool_)):
+        choose, scored = bool(choose_epoch), None
+    elif isinstance(choose_epoch, Sequence) and not isinstance(choose_epoch, (str, bytes)):
+        choose = True
+        scored = _scored_epochs(choose_epoch, epochs, validated=True, name="choose_epoch")
+    else:
+        raise TypeError(
+            f"choose_epoch must be True, False or a list of epoch numbers, got "
+            f"{describe(choose_epoch)}"
+        )
     quiet_transformers()  # the chapter's pipeline(...) call is quiet as well
     splits = sentiment_splits(n_train=n, seed=seed)
     data_hash = hashlib.sha256("\n".join(
@@ -345,12 +386,15 @@ def fine_tuned_sentiment(
             "batch_size": 32, "max_length": 64, "version": 1}  # fmt: skip
     if choose:
         spec["choose_epoch_on_valid"] = len(splits.valid)
+    if scored is not None:
+        spec["scored_epochs"] = scored
 
     def build(folder: Path) -> None:
         valid = (list(splits.valid.text), splits.valid.stars.to_numpy()) if choose else None
         _, _, log = train_text_classifier(
             folder, list(splits.train.text), splits.train.stars.to_numpy(),
             label_names=STAR_NAMES, epochs=epochs, lr=lr, seed=seed, valid=valid,
+            score_after=scored,
         )  # fmt: skip
         (folder / "training.json").write_text(json.dumps(log))
 
